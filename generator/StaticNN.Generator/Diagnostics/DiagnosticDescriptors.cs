@@ -1,0 +1,135 @@
+using Microsoft.CodeAnalysis;
+
+namespace StaticNN.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. IDs are never reused: SNN0001-0099 declarations, SNN0100-0199 shapes,
+/// SNN9xxx internal errors. Each has a row in AnalyzerReleases and a page in docs/diagnostics.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    private const string HelpBase = "https://github.com/staticnn/staticnn/blob/main/docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor ClassNotPartial = Create(
+        "SNN0001", "Network class must be partial",
+        "Network class '{0}' must be declared 'partial' so StaticNN can add the generated members",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "The generator adds Predict, ComputeGradients and the kernels to the class; add the 'partial' modifier.");
+
+    public static readonly DiagnosticDescriptor MissingInput = Create(
+        "SNN0002", "Network has no [Input] attribute",
+        "Network '{0}' has no [Input(size)] attribute; declare the number of inputs, e.g. [Input(4)]",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "The input size is the start of the shape chain; every network needs exactly one [Input].");
+
+    public static readonly DiagnosticDescriptor NoLayers = Create(
+        "SNN0003", "Network has no layers",
+        "Network '{0}' declares no layers; add at least one, e.g. [Dense(10, Activation.ReLU)]",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "A network needs at least one layer after its [Input].");
+
+    public static readonly DiagnosticDescriptor GenericNotSupported = Create(
+        "SNN0004", "Generic network classes are not supported",
+        "Network class '{0}' is generic or nested in a generic type; sizes must be fixed, so declare it without type parameters",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Generated kernels are specialised to one network; type parameters cannot change them.");
+
+    public static readonly DiagnosticDescriptor StaticNotSupported = Create(
+        "SNN0005", "Network class cannot be static",
+        "Network class '{0}' is static; remove 'static', networks are instances holding their weights",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "A network instance owns its parameter block.");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Create(
+        "SNN0006", "Containing type must be partial",
+        "Type '{0}', which contains network '{1}', must be declared 'partial'",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Generated code re-opens every containing type; mark each one 'partial'.");
+
+    public static readonly DiagnosticDescriptor InvalidAttributeArgument = Create(
+        "SNN0007", "Attribute argument is not a valid constant",
+        "An argument of [{0}] on '{1}' could not be evaluated as a constant; use literal values or const fields",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Network shapes are read at compile time, so every attribute argument must be a compile-time constant of the right type.");
+
+    public static readonly DiagnosticDescriptor ConflictingMember = Create(
+        "SNN0008", "Member conflicts with a generated member",
+        "'{0}' declares '{1}', which StaticNN generates for networks; rename or remove it",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "The generator adds constructors (), (int seed) and members such as Predict, Parameters, ComputeGradients, InputSize; the class must not declare them.");
+
+    public static readonly DiagnosticDescriptor DuplicateInput = Create(
+        "SNN0009", "Network has more than one [Input] attribute",
+        "Network '{0}' has more than one [Input] attribute; keep exactly one",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "A network has one input vector.");
+
+    public static readonly DiagnosticDescriptor BinaryCrossEntropyWithoutSigmoid = Create(
+        "SNN0010", "BinaryCrossEntropy without a Sigmoid output",
+        "Network '{0}' uses BinaryCrossEntropy but its last layer's activation is {1}: its outputs are treated as logits and Predict returns logits, not probabilities; use Activation.Sigmoid on the last layer",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "BinaryCrossEntropy expects probabilities from a Sigmoid last layer; other outputs are passed through a sigmoid inside the loss (BCEWithLogits).");
+
+    public static readonly DiagnosticDescriptor CrossEntropyWithoutSoftmax = Create(
+        "SNN0011", "CrossEntropy on an output that is neither Softmax nor Identity",
+        "Network '{0}' uses CrossEntropy but its last layer's activation is {1}: its outputs are treated as logits; use Activation.Softmax (probabilities) or Activation.Identity (logits)",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "CrossEntropy applies log-softmax to non-Softmax outputs; squashing them first with another activation limits what the network can express.");
+
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Create(
+        "SNN0012", "Softmax is only supported on the last layer",
+        "Layer {0} of '{1}' uses Activation.Softmax, which is only supported on the last layer",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Softmax normalises the network's outputs into probabilities; hidden layers use element-wise activations.");
+
+    public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Create(
+        "SNN0013", "Layers are declared on more than one partial declaration",
+        "Network '{0}' declares layers on more than one partial declaration, so their order is ambiguous; put all layer attributes on one declaration",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Layers are read in source order, which is only defined within one declaration.");
+
+    public static readonly DiagnosticDescriptor AlphaUnused = Create(
+        "SNN0014", "Alpha has no effect with this activation",
+        "Layer {0} of '{1}' sets Alpha but its activation {2} does not use it; Alpha applies to LeakyReLU and ELU",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Warning,
+        "Alpha is the negative slope of LeakyReLU and the scale of ELU.");
+
+    public static readonly DiagnosticDescriptor LanguageVersionTooLow = Create(
+        "SNN0015", "C# 12 or later is required",
+        "Network '{0}' needs C# 12 or later (generated code uses inline arrays); set <LangVersion>12</LangVersion> or newer",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "The typed InputVector/OutputVector are [InlineArray] structs, a C# 12 feature.");
+
+    public static readonly DiagnosticDescriptor SizeNotPositive = Create(
+        "SNN0101", "Size must be positive",
+        "{0} of '{1}' has size {2}; sizes must be at least 1",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Input and layer sizes are counts of values.");
+
+    public static readonly DiagnosticDescriptor SizeTooLarge = Create(
+        "SNN0102", "Size is larger than supported",
+        "{0} of '{1}' has size {2}; StaticNN supports at most {3} values per layer (Predict keeps activations on the stack)",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Batch-1 inference keeps each layer's activations on the stack, so layer widths are limited.");
+
+    public static readonly DiagnosticDescriptor TooManyParameters = Create(
+        "SNN0103", "Network has too many parameters",
+        "Network '{0}' has {1} parameters; StaticNN supports at most {2}",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Parameters live in one contiguous block indexed by int; very large networks are out of scope for compiled kernels.");
+
+    public static readonly DiagnosticDescriptor AlphaNotFinite = Create(
+        "SNN0104", "Alpha must be a finite number",
+        "Layer {0} of '{1}' sets Alpha to {2}; it must be finite",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "An infinite slope or scale makes every output infinite or NaN.");
+
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "SNN9001", "StaticNN generator internal error",
+        "StaticNN could not generate '{0}': {1}. Please report this with the declaration.",
+        DiagnosticCategories.Internal, DiagnosticSeverity.Error,
+        "An unexpected exception in the generator; no code was generated for this network.");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
+        new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpBase + id + ".md");
+}

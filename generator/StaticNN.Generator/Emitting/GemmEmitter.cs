@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using StaticNN.Generator.Model;
+
+namespace StaticNN.Generator.Emitting;
+
+/// <summary>
+/// One small matrix product with constant strides: <c>C[m][0..Columns) = act(sum_k A(m, k) * B[k][0..Columns) + bias)</c>,
+/// where A(m, k) = a[m * ARowStride + k * AReductionStride] is broadcast and B's rows are loaded as vectors.
+/// Forward (A = inputs, B = W^T), weight gradient (A = activations transposed, B = deltas) and input gradient
+/// (A = deltas, B = W) are all this shape. Exactly one of <see cref="Rows"/> and <see cref="Reduction"/> may be null,
+/// meaning the batch size, passed at run time as <c>count</c>.
+/// </summary>
+internal sealed record GemmShape(
+    string Name,
+    string Summary,
+    int Columns,
+    int Ldb,
+    int Ldc,
+    int ARowStride,
+    int AReductionStride,
+    int? Rows,
+    int? Reduction,
+    bool HasBias,
+    bool StorePreActivation,
+    ActivationKind Activation,
+    float Alpha);
+
+/// <summary>
+/// Emits a <see cref="GemmShape"/> as register-tiled kernels for one <see cref="VectorFlavor"/>: a block kernel (several
+/// rows x several vectors of accumulators, B streamed once per row block) and a row kernel (one row, the reduction
+/// split over independent accumulators to hide FMA latency), used for batch-1 and for the rows left over.
+/// </summary>
+internal static class GemmEmitter
+{
+    /// <summary>Straight-line code (no k loop) when a tile has at most this many multiply-adds.</summary>
+    private const int RowUnrollLimit = 64;
+    private const int BlockUnrollLimit = 96;
+
+    public static string RowName(GemmShape g, VectorFlavor f) => $"{g.Name}Row{f.Name}";
+
+    public static string BlockName(GemmShape g, VectorFlavor f) => $"{g.Name}{f.Name}";
+
+    public static string Parameters(GemmShape g, bool row)
+    {
+        var p = new List<string> { "ref float a", "ref float b" };
+        if (g.HasBias) p.Add("ref float bias");
+        p.Add("ref float c");
+        if (g.StorePreActivation) p.Add("ref float z");
+        if (row ? g.Reduction is null : true) p.Add("int count");
+        return string.Join(", ", p);
+    }
+
+    public static string Arguments(GemmShape g, bool row)
+    {
+        var p = new List<string> { "ref a", "ref b" };
+        if (g.HasBias) p.Add("ref bias");
+        p.Add("ref c");
+        if (g.StorePreActivation) p.Add("ref z");
+        if (row ? g.Reduction is null : true) p.Add("count");
+        return string.Join(", ", p);
+    }
+
+    /// <summary>The flavor-dispatching entry points (inlined; the JIT keeps one branch).</summary>
+    public static void EmitDispatchers(SourceWriter w, GemmShape g)
+    {
+        foreach (bool row in new[] { false, true })
+        {
+            string name = row ? g.Name + "Row" : g.Name;
+            w.Line($"/// <summary>{g.Summary}{(row ? " One row." : "")}</summary>");
+            w.Line(EmitterText.GeneratedCode);
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+            w.OpenBrace($"internal static void {name}({Parameters(g, row)})");
+            for (int i = 0; i < VectorFlavor.All.Length; i++)
+            {
+                VectorFlavor f = VectorFlavor.All[i];
+                string call = $"{(row ? RowName(g, f) : BlockName(g, f))}({Arguments(g, row)});";
+                if (f.IsScalar)
+                {
+                    w.OpenBrace("else");
+                }
+                else
+                {
+                    w.OpenBrace($"{(i == 0 ? "if" : "else if")} ({f.Guard})");
+                }
+                w.Line(call);
+                w.CloseBrace();
+            }
+            w.CloseBrace();
+            w.Line();
+        }
+    }
+
+    public static void EmitKernels(SourceWriter w, GemmShape g, VectorFlavor f)
+    {
+        EmitBlockKernel(w, g, f);
+        w.Line();
+        EmitRowKernel(w, g, f);
+    }
+
+    private static void EmitBlockKernel(SourceWriter w, GemmShape g, VectorFlavor f)
+    {
+        int vectorCount = g.Columns / f.Width;
+        int v = Math.Min(vectorCount, f.BlockVectors);
+        int r = f.BlockRows;
+        int fullTiles = vectorCount / v;
+        int restVectors = vectorCount % v;
+        string rows = g.Rows?.ToString() ?? "count";
+
+        w.Line($"/// <summary>{g.Summary}</summary>");
+        w.Line($"/// <remarks>Blocks of {r} rows x {v * f.Width} columns ({r * v} accumulators); leftover rows go to <see cref=\"{RowName(g, f)}\"/>.</remarks>");
+        w.Line(EmitterText.GeneratedCode);
+        w.Line(EmitterText.AggressiveOptimization);
+        w.OpenBrace($"internal static void {BlockName(g, f)}({Parameters(g, row: false)})");
+
+        bool anyBlocks = g.Rows is null || g.Rows.Value >= r;
+        string blocked = g.Rows is int constRows ? (constRows - constRows % r).ToString() : "blocked";
+        if (g.Rows is null)
+        {
+            w.Line($"int blocked = count - count % {r};");
+        }
+        if (anyBlocks)
+        {
+            if (fullTiles == 1)
+            {
+                w.OpenBrace();
+                w.Line("const int n = 0;");
+            }
+            else
+            {
+                w.OpenBrace($"for (int n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
+            }
+            w.OpenBrace($"for (int m = 0; m < {blocked}; m += {r})");
+            EmitBlockTile(w, g, f, r, v);
+            w.CloseBrace();
+            w.CloseBrace();
+            if (restVectors > 0)
+            {
+                w.OpenBrace();
+                w.Line($"const int n = {fullTiles * v * f.Width};");
+                w.OpenBrace($"for (int m = 0; m < {blocked}; m += {r})");
+                EmitBlockTile(w, g, f, r, restVectors);
+                w.CloseBrace();
+                w.CloseBrace();
+            }
+        }
+        w.OpenBrace($"for (int m = {(anyBlocks ? blocked : "0")}; m < {rows}; m++)");
+        var args = new List<string>
+        {
+            $"ref {VectorFlavor.Element("a", Offset(Term("m", g.ARowStride)))}",
+            "ref b",
+        };
+        if (g.HasBias) args.Add("ref bias");
+        args.Add($"ref {VectorFlavor.Element("c", Offset(Term("m", g.Ldc)))}");
+        if (g.StorePreActivation) args.Add($"ref {VectorFlavor.Element("z", Offset(Term("m", g.Ldc)))}");
+        if (g.Reduction is null) args.Add("count");
+        w.Line($"{RowName(g, f)}({string.Join(", ", args)});");
+        w.CloseBrace();
+        w.CloseBrace();
+    }
+
+    private static void EmitBlockTile(SourceWriter w, GemmShape g, VectorFlavor f, int rowCount, int vectors)
+    {
+        w.Line($"ref float aBlock = ref {VectorFlavor.Element("a", Offset(Term("m", g.ARowStride)))};");
+        for (int v = 0; v < vectors; v++)
+        {
+            string init = g.HasBias ? f.Load("bias", Offset("n", v * f.Width)) : f.Zero;
+            w.Line($"{f.Type} {string.Join(", ", Enumerable.Range(0, rowCount).Select(r => $"acc{r}_{v} = {(r == 0 ? init : $"acc0_{v}")}"))};");
+        }
+
+        void Step(string k)
+        {
+            for (int v = 0; v < vectors; v++)
+            {
+                w.Line($"var w{v} = {f.Load("b", Offset(Term(k, g.Ldb), "n", v * f.Width))};");
+            }
+            for (int r = 0; r < rowCount; r++)
+            {
+                w.Line($"var x{r} = {f.Broadcast(VectorFlavor.Element("aBlock", Offset(Term(k, g.AReductionStride), r * g.ARowStride)))};");
+                for (int v = 0; v < vectors; v++)
+                {
+                    w.Line($"acc{r}_{v} = {f.MultiplyAdd($"w{v}", $"x{r}", $"acc{r}_{v}")};");
+                }
+            }
+        }
+
+        if (g.Reduction is int reduction && reduction * rowCount * vectors <= BlockUnrollLimit)
+        {
+            for (int k = 0; k < reduction; k++)
+            {
+                w.OpenBrace();
+                Step(k.ToString());
+                w.CloseBrace();
+            }
+        }
+        else
+        {
+            w.OpenBrace($"for (int k = 0; k < {g.Reduction?.ToString() ?? "count"}; k++)");
+            Step("k");
+            w.CloseBrace();
+        }
+
+        w.Line($"ref float cBlock = ref {VectorFlavor.Element("c", Offset(Term("m", g.Ldc), "n"))};");
+        if (g.StorePreActivation)
+        {
+            w.Line($"ref float zBlock = ref {VectorFlavor.Element("z", Offset(Term("m", g.Ldc), "n"))};");
+        }
+        for (int r = 0; r < rowCount; r++)
+        {
+            for (int v = 0; v < vectors; v++)
+            {
+                EmitEpilogue(w, g, f, $"acc{r}_{v}", "cBlock", "zBlock", Offset(r * g.Ldc, v * f.Width));
+            }
+        }
+    }
+
+    private static void EmitRowKernel(SourceWriter w, GemmShape g, VectorFlavor f)
+    {
+        int vectorCount = g.Columns / f.Width;
+        int v = Math.Min(vectorCount, f.RowVectors);
+        int fullTiles = vectorCount / v;
+        int restVectors = vectorCount % v;
+
+        w.Line($"/// <summary>{g.Summary} One row.</summary>");
+        w.Line($"/// <remarks>Tiles of {v * f.Width} columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>");
+        w.Line(EmitterText.GeneratedCode);
+        w.Line(EmitterText.AggressiveOptimization);
+        w.OpenBrace($"internal static void {RowName(g, f)}({Parameters(g, row: true)})");
+        if (fullTiles == 1)
+        {
+            w.OpenBrace();
+            w.Line("const int n = 0;");
+        }
+        else
+        {
+            w.OpenBrace($"for (int n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
+        }
+        EmitRowTile(w, g, f, v);
+        w.CloseBrace();
+        if (restVectors > 0)
+        {
+            w.OpenBrace();
+            w.Line($"const int n = {fullTiles * v * f.Width};");
+            EmitRowTile(w, g, f, restVectors);
+            w.CloseBrace();
+        }
+        w.CloseBrace();
+    }
+
+    private static void EmitRowTile(SourceWriter w, GemmShape g, VectorFlavor f, int vectors)
+    {
+        int splits = Math.Max(1, f.TargetChains / vectors);
+        if (g.Reduction is int constReduction)
+        {
+            splits = Math.Min(splits, constReduction);
+        }
+
+        for (int v = 0; v < vectors; v++)
+        {
+            string init = g.HasBias ? f.Load("bias", Offset("n", v * f.Width)) : f.Zero;
+            var declarations = Enumerable.Range(0, splits).Select(s => $"acc{s}_{v} = {(s == 0 ? init : f.Zero)}");
+            w.Line($"{f.Type} {string.Join(", ", declarations)};");
+        }
+
+        // x names are unique per scope: x{s} inside loops, x{k} in straight-line code.
+        void Step(string k, int split, int kOffset, string x)
+        {
+            w.Line($"var {x} = {f.Broadcast(VectorFlavor.Element("a", Offset(Term(k, g.AReductionStride), kOffset * g.AReductionStride)))};");
+            for (int v = 0; v < vectors; v++)
+            {
+                string load = f.Load("b", Offset(Term(k, g.Ldb), kOffset * g.Ldb, "n", v * f.Width));
+                w.Line($"acc{split}_{v} = {f.MultiplyAdd(load, x, $"acc{split}_{v}")};");
+            }
+        }
+
+        if (g.Reduction is int reduction)
+        {
+            int remainder = reduction % splits;
+            int looped = reduction - remainder;
+            if (reduction * vectors <= RowUnrollLimit)
+            {
+                for (int k = 0; k < reduction; k++)
+                {
+                    Step("", k % splits, k, $"x{k}");
+                }
+            }
+            else
+            {
+                w.OpenBrace($"for (int k = 0; k < {looped}; k += {splits})");
+                for (int s = 0; s < splits; s++)
+                {
+                    Step("k", s, s, $"x{s}");
+                }
+                w.CloseBrace();
+                for (int j = 0; j < remainder; j++)
+                {
+                    Step("", j, looped + j, $"x{looped + j}");
+                }
+            }
+        }
+        else
+        {
+            if (splits > 1)
+            {
+                w.Line($"int kEnd = count - count % {splits};");
+                w.OpenBrace($"for (int k = 0; k < kEnd; k += {splits})");
+                for (int s = 0; s < splits; s++)
+                {
+                    Step("k", s, s, $"x{s}");
+                }
+                w.CloseBrace();
+                w.OpenBrace("for (int k = kEnd; k < count; k++)");
+            }
+            else
+            {
+                w.OpenBrace("for (int k = 0; k < count; k++)");
+            }
+            Step("k", 0, 0, "x0");
+            w.CloseBrace();
+        }
+
+        for (int v = 0; v < vectors; v++)
+        {
+            if (splits > 1)
+            {
+                w.Line($"acc0_{v} = {string.Join(" + ", Enumerable.Range(0, splits).Select(s => $"acc{s}_{v}"))};");
+            }
+            EmitEpilogue(w, g, f, $"acc0_{v}", "c", "z", Offset("n", v * f.Width));
+        }
+    }
+
+    private static void EmitEpilogue(SourceWriter w, GemmShape g, VectorFlavor f, string acc, string c, string z, string offset)
+    {
+        if (g.StorePreActivation)
+        {
+            w.Line(f.Store(acc, z, offset));
+        }
+        string value = VectorFlavor.Activate(g.Activation, g.Alpha, acc) ?? acc;
+        w.Line(f.Store(value, c, offset));
+    }
+
+    /// <summary>"k * 784", "k" or "" (for an empty variable).</summary>
+    private static object Term(string variable, int stride) =>
+        int.TryParse(variable, out int constant) ? constant * stride
+        : variable.Length == 0 || stride == 0 ? ""
+        : stride == 1 ? variable : $"{variable} * {stride}";
+
+    /// <summary>Joins terms into an offset expression, folding the integer constants: ("k * 16", "n", 32) is "k * 16 + n + 32".</summary>
+    private static string Offset(params object[] terms)
+    {
+        int constant = 0;
+        var parts = new List<string>();
+        foreach (object term in terms)
+        {
+            if (term is int i) constant += i;
+            else if (term is string s && s.Length > 0) parts.Add(s);
+        }
+        if (constant != 0 || parts.Count == 0) parts.Add(constant.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return string.Join(" + ", parts);
+    }
+}

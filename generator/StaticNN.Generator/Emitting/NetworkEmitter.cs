@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using StaticNN.Generator.Emitting.Layers;
+using StaticNN.Generator.Model;
+using StaticNN.Generator.Planning;
+using static StaticNN.Generator.Emitting.EmitterText;
+
+namespace StaticNN.Generator.Emitting;
+
+/// <summary>
+/// Emits one network: the public API file (constants, constructors, Predict, ComputeGradients...) and one kernel file
+/// per SIMD path. Everything that depends on sizes is written with the sizes as constants.
+/// </summary>
+internal static partial class NetworkEmitter
+{
+    public static void Emit(SourceProductionContext context, NetworkSpec spec, CompilationFeatures features)
+    {
+        foreach ((string hintName, string source) in EmitAll(spec, features, context.CancellationToken))
+        {
+            context.AddSource(hintName, SourceText.From(source, System.Text.Encoding.UTF8));
+        }
+    }
+
+    /// <summary>All files for one network, in a fixed order (tests call this directly).</summary>
+    public static IEnumerable<(string HintName, string Source)> EmitAll(NetworkSpec spec, CompilationFeatures features, System.Threading.CancellationToken ct = default)
+    {
+        NetworkPlan plan = NetworkPlan.Create(spec);
+        yield return (HintNames.For(spec.Type), EmitApi(plan, features));
+        ct.ThrowIfCancellationRequested();
+        yield return (HintNames.For(spec.Type, "Kernels"), EmitKernelDispatch(plan));
+        foreach (VectorFlavor flavor in VectorFlavor.All)
+        {
+            ct.ThrowIfCancellationRequested();
+            yield return (HintNames.For(spec.Type, "Kernels." + flavor.Name), EmitKernels(plan, flavor));
+        }
+    }
+
+    private static string Name(NetworkPlan plan) => plan.Spec.Type.Type.Name;
+
+    private static string Self(NetworkPlan plan) => plan.Spec.Type.FullyQualifiedName;
+
+    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Opens namespace and containing types; returns the number of braces to close.</summary>
+    private static int OpenType(SourceWriter w, NetworkPlan plan, string? baseList)
+    {
+        TypeHierarchySpec type = plan.Spec.Type;
+        int depth = 0;
+        if (type.Namespace.Length > 0)
+        {
+            w.OpenBrace($"namespace {type.Namespace}");
+            depth++;
+        }
+        foreach (TypeDeclarationSpec container in type.ContainingTypes)
+        {
+            w.OpenBrace($"partial {container.Keyword} {container.Name}");
+            depth++;
+        }
+        return depth;
+    }
+
+    private static void CloseType(SourceWriter w, int depth)
+    {
+        for (int i = 0; i < depth; i++)
+        {
+            w.CloseBrace();
+        }
+    }
+
+    private static string EmitKernelDispatch(NetworkPlan plan)
+    {
+        var w = new SourceWriter();
+        Header(w, plan.Spec.Type.MetadataName, "kernel dispatch");
+        int depth = OpenType(w, plan, null);
+        w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
+        w.Line("/// <summary>");
+        w.Line("/// The compiled kernels of this network. Each entry point picks the widest SIMD path the machine has:");
+        w.Line("/// Vector512 (AVX-512F), Vector256 (AVX2 + FMA), Vector128 (SSE / NEON), then scalar. The checks are JIT-time");
+        w.Line("/// constants, so only one path is compiled.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCode);
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        w.OpenBrace("private static partial class Kernels");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            foreach (GemmShape shape in DenseEmitter.AllKernels(layer))
+            {
+                GemmEmitter.EmitDispatchers(w, shape);
+            }
+        }
+        w.CloseBrace();
+        w.CloseBrace();
+        CloseType(w, depth);
+        return w.ToString();
+    }
+
+    private static string EmitKernels(NetworkPlan plan, VectorFlavor flavor)
+    {
+        var w = new SourceWriter();
+        Header(w, plan.Spec.Type.MetadataName, $"{flavor.Name} kernels");
+        int depth = OpenType(w, plan, null);
+        w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
+        w.OpenBrace("private static partial class Kernels");
+        w.Line($"// {flavor.Name} path ({flavor.Note}).");
+        w.Line("// Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied");
+        w.Line("// into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.");
+        w.Line();
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            w.Line($"// ---- {LayerComment(layer)} ----");
+            w.Line();
+            foreach (GemmShape shape in DenseEmitter.AllKernels(layer))
+            {
+                GemmEmitter.EmitKernels(w, shape, flavor);
+                w.Line();
+            }
+        }
+        w.CloseBrace();
+        w.CloseBrace();
+        CloseType(w, depth);
+        return w.ToString();
+    }
+
+    internal static string LayerComment(LayerPlan layer)
+    {
+        LayerSpec s = layer.Spec;
+        string alpha = s.Activation is ActivationKind.LeakyReLU or ActivationKind.ELU
+            ? $" (alpha {VectorFlavor.FloatLiteral(s.Alpha)})" : "";
+        return $"Layer {s.Index}: Dense {s.InputSize} -> {s.OutputSize}, {(s.HasBias ? "bias" : "no bias")}, activation {s.Activation}{alpha} "
+            + $"(weights W{s.Index}^T[{s.InputSize}x{layer.PaddedOutputSize}] at {layer.WeightOffset}"
+            + (s.HasBias ? $", bias b{s.Index}[{layer.PaddedOutputSize}] at {layer.BiasOffset})" : ")");
+    }
+}

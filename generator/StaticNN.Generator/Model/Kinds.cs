@@ -1,0 +1,31 @@
+namespace StaticNN.Generator.Model;
+
+// Mirrors of the runtime enums (the generator cannot reference the runtime assembly). Values must match
+// StaticNN.Activation / StaticNN.Loss / StaticNN.LayerKind; a test checks that they do.
+
+internal enum ActivationKind
+{
+    Identity = 0,
+    ReLU = 1,
+    LeakyReLU = 2,
+    ELU = 3,
+    Sigmoid = 4,
+    Tanh = 5,
+    Softmax = 6,
+    GELU = 7,
+    SiLU = 8,
+    Softplus = 9,
+}
+
+internal enum LossKind
+{
+    MeanSquaredError = 0,
+    MeanAbsoluteError = 1,
+    BinaryCrossEntropy = 2,
+    CrossEntropy = 3,
+}
+
+internal enum LayerKind
+{
+    Dense = 0,
+}

@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+
+namespace StaticNN.Generator.Model;
+
+/// <summary>Everything the emitter needs to know about one network.</summary>
+/// <remarks>
+/// Immutable; structural equality (records, primitives, <see cref="EquatableArray{T}"/>). It holds no symbol, syntax
+/// node or location, so the incremental pipeline can cache on it. Keep it that way when adding members.
+/// </remarks>
+internal sealed record NetworkSpec(
+    TypeHierarchySpec Type,
+    LossKind Loss,
+    int InputSize,
+    EquatableArray<LayerSpec> Layers);
+
+/// <summary>What the parser returns: a spec (null when an error stops generation) and the diagnostics to report.</summary>
+/// <remarks>Diagnostics keep their real locations (so <c>#pragma warning disable</c> works); this type is not cached.</remarks>
+internal sealed record ParseResult(NetworkSpec? Spec, ImmutableArray<Diagnostic> Diagnostics);
+
+/// <summary>Compilation-wide facts the emitter uses.</summary>
+internal readonly record struct CompilationFeatures(bool AllowUnsafe);

@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticNN.Generator.Diagnostics;
+using StaticNN.Generator.Model;
+
+namespace StaticNN.Generator.Parsing;
+
+/// <summary>Turns an attributed class into a <see cref="NetworkSpec"/> or the diagnostics that explain why not.</summary>
+internal static class NetworkParser
+{
+    /// <summary>Largest layer (or input) width; Predict keeps two such rows on the stack.</summary>
+    public const int MaxLayerSize = 16384;
+
+    /// <summary>Largest logical parameter count (the block is indexed by int with room for padding).</summary>
+    public const long MaxParameterCount = 50_000_000;
+
+    /// <summary>Names of the members the generator adds; a user member with one of them conflicts.</summary>
+    public static readonly ImmutableHashSet<string> GeneratedMemberNames = ImmutableHashSet.Create(
+        "InputSize", "OutputSize", "ParameterCount", "ParameterBlockLength", "LayerCount", "Loss", "GetLayerInfo",
+        "Parameters", "Predict", "PredictBatch", "PredictClass", "ComputeGradients", "ComputeLoss",
+        "GetLayerParameters", "SetLayerParameters", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
+        "_parameters", "_workspace");
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (TypeDeclarationSyntax)context.TargetNode;
+        try
+        {
+            return ParseCore(symbol, syntax, context.Attributes, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            return new ParseResult(null, ImmutableArray.Create(Diagnostic.Create(
+                DiagnosticDescriptors.InternalError, syntax.Identifier.GetLocation(), symbol.Name, ex.GetType().Name + ": " + ex.Message)));
+        }
+    }
+
+    private static ParseResult ParseCore(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, ImmutableArray<AttributeData> networkAttributes, CancellationToken ct)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        bool failed = false;
+        string name = symbol.Name;
+        Location classLocation = syntax.Identifier.GetLocation();
+
+        void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
+        {
+            diagnostics.Add(Diagnostic.Create(descriptor, location ?? classLocation, args));
+            failed |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+        }
+
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            Report(DiagnosticDescriptors.ClassNotPartial, classLocation, name);
+        }
+        if (symbol.IsStatic)
+        {
+            Report(DiagnosticDescriptors.StaticNotSupported, classLocation, name);
+        }
+        for (INamedTypeSymbol? t = symbol; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                Report(DiagnosticDescriptors.GenericNotSupported, classLocation, name);
+                break;
+            }
+        }
+        for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
+        {
+            if (!container.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                Report(DiagnosticDescriptors.ContainingTypeNotPartial, container.Identifier.GetLocation(), container.Identifier.ValueText, name);
+            }
+        }
+        if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 })
+        {
+            Report(DiagnosticDescriptors.LanguageVersionTooLow, classLocation, name);
+        }
+
+        CheckConflictingMembers(symbol, name, Report);
+
+        // [Network]
+        var loss = LossKind.MeanSquaredError;
+        AttributeData network = networkAttributes[0];
+        if (HasErrors(network))
+        {
+            Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(network, ct), "Network", name);
+        }
+        else
+        {
+            foreach (KeyValuePair<string, TypedConstant> argument in network.NamedArguments)
+            {
+                if (argument.Key == "Loss" && argument.Value.Value is int lossValue)
+                {
+                    loss = (LossKind)lossValue;
+                }
+            }
+        }
+
+        // [Input] and the layers, in source order.
+        var inputs = new List<AttributeData>();
+        var layers = new List<AttributeData>();
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            string? attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName == KnownTypeNames.InputAttribute)
+            {
+                inputs.Add(attribute);
+            }
+            else if (attributeName == KnownTypeNames.DenseAttribute)
+            {
+                layers.Add(attribute);
+            }
+        }
+
+        int inputSize = 0;
+        if (inputs.Count == 0)
+        {
+            Report(DiagnosticDescriptors.MissingInput, classLocation, name);
+        }
+        else
+        {
+            for (int i = 1; i < inputs.Count; i++)
+            {
+                Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(inputs[i], ct), name);
+            }
+            AttributeData input = inputs[0];
+            if (HasErrors(input) || input.ConstructorArguments.Length != 1 || input.ConstructorArguments[0].Value is not int size)
+            {
+                Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(input, ct), "Input", name);
+            }
+            else
+            {
+                inputSize = size;
+                CheckSize("The input", size, AttributeLocation(input, ct));
+            }
+        }
+
+        if (layers.Count == 0)
+        {
+            Report(DiagnosticDescriptors.NoLayers, classLocation, name);
+        }
+        else if (layers.Select(l => l.ApplicationSyntaxReference?.GetSyntax(ct).Parent?.Parent).Distinct().Count() > 1)
+        {
+            Report(DiagnosticDescriptors.LayersSplitAcrossDeclarations, classLocation, name);
+        }
+
+        layers.Sort((x, y) => (x.ApplicationSyntaxReference?.Span.Start ?? 0).CompareTo(y.ApplicationSyntaxReference?.Span.Start ?? 0));
+
+        var layerSpecs = new List<LayerSpec>();
+        int previousSize = inputSize;
+        long parameterCount = 0;
+        for (int index = 0; index < layers.Count; index++)
+        {
+            ct.ThrowIfCancellationRequested();
+            AttributeData layer = layers[index];
+            Location? location = AttributeLocation(layer, ct);
+            if (HasErrors(layer) || layer.ConstructorArguments.Length != 2
+                || layer.ConstructorArguments[0].Value is not int units || layer.ConstructorArguments[1].Value is not int activationValue)
+            {
+                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Dense", name);
+                continue;
+            }
+            var activation = (ActivationKind)activationValue;
+            bool hasBias = true;
+            float alpha = float.NaN;
+            foreach (KeyValuePair<string, TypedConstant> argument in layer.NamedArguments)
+            {
+                if (argument.Key == "UseBias" && argument.Value.Value is bool useBias)
+                {
+                    hasBias = useBias;
+                }
+                else if (argument.Key == "Alpha" && argument.Value.Value is float alphaValue)
+                {
+                    alpha = alphaValue;
+                }
+            }
+
+            CheckSize($"Layer {index}", units, location);
+            if (activation == ActivationKind.Softmax && index != layers.Count - 1)
+            {
+                Report(DiagnosticDescriptors.SoftmaxNotLast, location, index, name);
+            }
+            bool usesAlpha = activation is ActivationKind.LeakyReLU or ActivationKind.ELU;
+            if (!float.IsNaN(alpha) && !usesAlpha)
+            {
+                Report(DiagnosticDescriptors.AlphaUnused, location, index, name, activation.ToString());
+            }
+            if (float.IsInfinity(alpha))
+            {
+                Report(DiagnosticDescriptors.AlphaNotFinite, location, index, name, alpha.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            float resolvedAlpha = !usesAlpha ? 0f
+                : !float.IsNaN(alpha) ? alpha
+                : activation == ActivationKind.LeakyReLU ? 0.01f : 1f;
+
+            parameterCount += (long)previousSize * units + (hasBias ? units : 0);
+            layerSpecs.Add(new LayerSpec(index, LayerKind.Dense, previousSize, units, activation, resolvedAlpha, hasBias));
+            previousSize = units;
+        }
+
+        if (parameterCount > MaxParameterCount)
+        {
+            Report(DiagnosticDescriptors.TooManyParameters, classLocation, name, parameterCount, MaxParameterCount);
+        }
+
+        if (layerSpecs.Count > 0 && layerSpecs.Count == layers.Count)
+        {
+            ActivationKind last = layerSpecs[layerSpecs.Count - 1].Activation;
+            Location? networkLocation = AttributeLocation(network, ct);
+            if (loss == LossKind.BinaryCrossEntropy && last != ActivationKind.Sigmoid)
+            {
+                Report(DiagnosticDescriptors.BinaryCrossEntropyWithoutSigmoid, networkLocation, name, last.ToString());
+            }
+            if (loss == LossKind.CrossEntropy && last is not (ActivationKind.Softmax or ActivationKind.Identity))
+            {
+                Report(DiagnosticDescriptors.CrossEntropyWithoutSoftmax, networkLocation, name, last.ToString());
+            }
+        }
+
+        if (failed)
+        {
+            return new ParseResult(null, diagnostics.ToImmutable());
+        }
+
+        var spec = new NetworkSpec(ReadHierarchy(symbol, syntax), loss, inputSize, new EquatableArray<LayerSpec>(layerSpecs.ToArray()));
+        return new ParseResult(spec, diagnostics.ToImmutable());
+
+        void CheckSize(string what, int size, Location? location)
+        {
+            if (size <= 0)
+            {
+                Report(DiagnosticDescriptors.SizeNotPositive, location, what, name, size);
+            }
+            else if (size > MaxLayerSize)
+            {
+                Report(DiagnosticDescriptors.SizeTooLarge, location, what, name, size, MaxLayerSize);
+            }
+        }
+    }
+
+    private static void CheckConflictingMembers(INamedTypeSymbol symbol, string name, Action<DiagnosticDescriptor, Location?, object[]> report)
+    {
+        foreach (ISymbol member in symbol.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || member.Locations.Length == 0 || !member.Locations[0].IsInSource)
+            {
+                continue;
+            }
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor } constructor)
+            {
+                if (constructor.Parameters.Length == 0
+                    || (constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32))
+                {
+                    string signature = constructor.Parameters.Length == 0 ? $"{name}()" : $"{name}(int)";
+                    report(DiagnosticDescriptors.ConflictingMember, member.Locations[0], new object[] { name, "constructor " + signature });
+                }
+            }
+            else if (GeneratedMemberNames.Contains(member.Name))
+            {
+                report(DiagnosticDescriptors.ConflictingMember, member.Locations[0], new object[] { name, member.Name });
+            }
+        }
+    }
+
+    private static bool HasErrors(AttributeData attribute) =>
+        attribute.AttributeClass is null or IErrorTypeSymbol
+        || attribute.AttributeConstructor is null
+        || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+        || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error);
+
+    private static Location? AttributeLocation(AttributeData attribute, CancellationToken ct) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
+
+    private static TypeHierarchySpec ReadHierarchy(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax)
+    {
+        var containers = new List<TypeDeclarationSpec>();
+        for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
+        {
+            containers.Insert(0, new TypeDeclarationSpec(Keyword(container), container.Identifier.ValueText));
+        }
+        string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString();
+        return new TypeHierarchySpec(
+            ns,
+            new EquatableArray<TypeDeclarationSpec>(containers.ToArray()),
+            new TypeDeclarationSpec(Keyword(syntax), symbol.Name),
+            symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            symbol.ToDisplayString());
+    }
+
+    private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
+    {
+        RecordDeclarationSyntax record when record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) => "record struct",
+        RecordDeclarationSyntax => "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+}

@@ -1,0 +1,20 @@
+namespace StaticNN.Generator;
+
+/// <summary>Names of the incremental pipeline steps; the incrementality tests look them up.</summary>
+public static class TrackingNames
+{
+    /// <summary>The attribute transform: symbol to parse result (runs on every compilation by design).</summary>
+    public const string Parse = nameof(Parse);
+
+    /// <summary>The equatable network model, the cache key of the emitted source.</summary>
+    public const string Spec = nameof(Spec);
+
+    /// <summary>The diagnostics of each network.</summary>
+    public const string Diagnostics = nameof(Diagnostics);
+
+    /// <summary>Compilation-wide features.</summary>
+    public const string Features = nameof(Features);
+
+    /// <summary>A spec combined with the compilation features.</summary>
+    public const string SpecWithFeatures = nameof(SpecWithFeatures);
+}
