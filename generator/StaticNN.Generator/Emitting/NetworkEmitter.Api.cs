@@ -314,7 +314,7 @@ internal static partial class NetworkEmitter
                 w.Line("TrainingWorkspace workspace = GetWorkspace(count);");
                 w.Line("ForwardTraining(inputs, count, workspace);");
                 string delta = gradients ? $"new {Span}(workspace.Delta{last.Index}, 0, count * {last.PaddedOutputSize})" : $"{Span}.Empty";
-                w.Line($"float loss = {LossKernels}.{lossMethod}(workspace.Output{last.Index}, {targetName}, count, {last.PaddedOutputSize}, OutputSize, {delta});");
+                w.Line($"float loss = {LossKernels}.{lossMethod}(new {ReadOnlySpan}(workspace.Output{last.Index}, 0, count * {last.PaddedOutputSize}), {targetName}, count, {last.PaddedOutputSize}, OutputSize, {delta});");
                 if (gradients)
                 {
                     w.Line("Backward(inputs, count, workspace, gradients);");

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using StaticNN.Activations;
 using Xunit.Abstractions;
+using DoubleReference = StaticNN.Tests.Activations.VectorMathTests.DoubleReference;
 
 namespace StaticNN.Tests.Activations;
 
@@ -157,6 +158,26 @@ public sealed class ActivationGradientsTests
         for (int i = 0; i < x.Length; i++)
         {
             float.IsNaN(delta[i]).ShouldBe(i is 3 or 34, $"{activation} element {i}");
+        }
+    }
+
+    [Fact]
+    public void Backward_ReLU_SelectsInsteadOfMultiplying_SoInfiniteDeltaBehindAClosedGateIsZero()
+    {
+        // 35 elements: vector lanes and scalar tail. Even elements have a = 0 (gate closed), odd ones a = 2.
+        float[] a = new float[35];
+        float[] delta = new float[35];
+        for (int i = 0; i < a.Length; i++)
+        {
+            a[i] = i % 2 == 0 ? 0f : 2f;
+            delta[i] = i % 3 == 0 ? float.PositiveInfinity : -1.5f;
+        }
+
+        ActivationGradients.Backward(Activation.ReLU, 0f, default, a, delta);
+        for (int i = 0; i < a.Length; i++)
+        {
+            float expected = i % 2 == 0 ? 0f : (i % 3 == 0 ? float.PositiveInfinity : -1.5f);
+            delta[i].ShouldBe(expected, $"element {i}");
         }
     }
 
