@@ -57,6 +57,13 @@ public interface ITrainableNetwork<TSelf> where TSelf : class, ITrainableNetwork
     /// <summary>Mean loss of a batch with class-index targets.</summary>
     float ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
 
+    /// <summary>
+    /// Copies the outputs of the samples of the last <c>ComputeGradients</c> or <c>ComputeLoss</c> call (row-major,
+    /// OutputSize values each), as <see cref="PredictBatch"/> would return them, and returns the sample count. Lets the
+    /// training loop compute metrics without a second forward pass. Does not allocate.
+    /// </summary>
+    int CopyLastBatchOutputs(Span<float> outputs);
+
     /// <summary>Copies layer <paramref name="layer"/>'s parameters out in PyTorch's layout (weight[out, in] row-major).</summary>
     void GetLayerParameters(int layer, Span<float> weight, Span<float> bias);
 

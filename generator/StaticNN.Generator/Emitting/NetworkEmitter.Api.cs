@@ -170,6 +170,7 @@ internal static partial class NetworkEmitter
         w.Line($"/// <exception cref=\"global::System.ArgumentException\">A span does not have the expected length.</exception>");
         w.Line(GeneratedCode);
         if (skipLocalsInit.Length > 0) w.Line(skipLocalsInit);
+        w.Line(AggressiveOptimization);
         w.OpenBrace($"public void Predict({ReadOnlySpan} input, {Span} output)");
         w.Line($"{Arguments}.ThrowIfLengthIsNot(input.Length, InputSize, \"{name}\", \"input values\", nameof(input));");
         w.Line($"{Arguments}.ThrowIfLengthIsNot(output.Length, OutputSize, \"{name}\", \"output values\", nameof(output));");
@@ -189,7 +190,7 @@ internal static partial class NetworkEmitter
         string last = $"buffer{plan.Last.Index % 2}";
         if (plan.Last.Spec.Activation == ActivationKind.Softmax)
         {
-            w.Line($"{VectorMath}.Softmax({last}.Slice(0, OutputSize));");
+            w.Line($"{VectorMath}.SoftmaxPadded({last}.Slice(0, {plan.Last.PaddedOutputSize}), OutputSize);");
         }
         w.Line($"{last}.Slice(0, OutputSize).CopyTo(output);");
         w.CloseBrace();
@@ -211,6 +212,7 @@ internal static partial class NetworkEmitter
         w.Line("/// </summary>");
         w.Line(GeneratedCode);
         if (skipLocalsInit.Length > 0) w.Line(skipLocalsInit);
+        w.Line(AggressiveOptimization);
         w.OpenBrace($"public int PredictClass({ReadOnlySpan} input)");
         w.Line($"{Span} output = stackalloc float[OutputSize];");
         w.Line("Predict(input, output);");
@@ -229,6 +231,7 @@ internal static partial class NetworkEmitter
         w.Line($"/// <exception cref=\"global::System.ArgumentException\">The input length is not a positive multiple of InputSize, or the output length does not match.</exception>");
         w.Line(GeneratedCode);
         if (skipLocalsInit.Length > 0) w.Line(skipLocalsInit);
+        w.Line(AggressiveOptimization);
         w.OpenBrace($"public void PredictBatch({ReadOnlySpan} inputs, {Span} outputs)");
         w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{name}\", nameof(inputs));");
         w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{name}\", \"output values (samples x OutputSize)\", nameof(outputs));");
@@ -249,7 +252,7 @@ internal static partial class NetworkEmitter
         }
         if (plan.Last.Spec.Activation == ActivationKind.Softmax)
         {
-            w.Line($"{VectorMath}.SoftmaxRows({last}, rows, {plan.Last.PaddedOutputSize}, OutputSize);");
+            w.Line($"{VectorMath}.SoftmaxPaddedRows({last}, rows, {plan.Last.PaddedOutputSize}, OutputSize);");
         }
         w.OpenBrace("for (int r = 0; r < rows; r++)");
         w.Line($"{last}.Slice(r * {plan.Last.PaddedOutputSize}, OutputSize).CopyTo(outputs.Slice((start + r) * OutputSize, OutputSize));");
@@ -302,6 +305,7 @@ internal static partial class NetworkEmitter
                 string signature = gradients
                     ? $"public float ComputeGradients({ReadOnlySpan} inputs, {targetType} {targetName}, {Span} gradients)"
                     : $"public float ComputeLoss({ReadOnlySpan} inputs, {targetType} {targetName})";
+                w.Line(AggressiveOptimization);
                 w.OpenBrace(signature);
                 w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{name}\", nameof(inputs));");
                 w.Line(labels
@@ -312,6 +316,7 @@ internal static partial class NetworkEmitter
                     w.Line($"{Arguments}.ThrowIfLengthIsNot(gradients.Length, ParameterBlockLength, \"{name}\", \"gradient values (ParameterBlockLength)\", nameof(gradients));");
                 }
                 w.Line("TrainingWorkspace workspace = GetWorkspace(count);");
+                w.Line("workspace.Count = count;");
                 w.Line("ForwardTraining(inputs, count, workspace);");
                 string delta = gradients ? $"new {Span}(workspace.Delta{last.Index}, 0, count * {last.PaddedOutputSize})" : $"{Span}.Empty";
                 w.Line($"float loss = {LossKernels}.{lossMethod}(new {ReadOnlySpan}(workspace.Output{last.Index}, 0, count * {last.PaddedOutputSize}), {targetName}, count, {last.PaddedOutputSize}, OutputSize, {delta});");
@@ -325,9 +330,12 @@ internal static partial class NetworkEmitter
             }
         }
 
+        EmitCopyLastBatchOutputs(w, plan);
+
         // Forward pass that keeps what backward needs.
         w.Line("/// <summary>Training forward pass: keeps every layer's output (and pre-activation where its derivative needs it).</summary>");
         w.Line(GeneratedCode);
+        w.Line(AggressiveOptimization);
         w.OpenBrace($"private void ForwardTraining({ReadOnlySpan} inputs, int count, TrainingWorkspace workspace)");
         w.Line("ref float parameters = ref _parameters.Reference;");
         string input = Ref("inputs");
@@ -340,7 +348,7 @@ internal static partial class NetworkEmitter
             w.Line($"Kernels.{shape.Name}({ForwardArgs(layer, input, output, z)}, count);");
             if (layer.IsLast && !layer.LossIsFused && layer.Spec.Activation == ActivationKind.Softmax)
             {
-                w.Line($"{VectorMath}.SoftmaxRows(workspace.Output{layer.Index}, count, {layer.PaddedOutputSize}, OutputSize);");
+                w.Line($"{VectorMath}.SoftmaxPaddedRows(workspace.Output{layer.Index}, count, {layer.PaddedOutputSize}, OutputSize);");
             }
             input = output;
         }
@@ -350,6 +358,7 @@ internal static partial class NetworkEmitter
         // Backward pass.
         w.Line("/// <summary>Backward pass: from the loss gradient in Delta of the last layer, writes every parameter's gradient.</summary>");
         w.Line(GeneratedCode);
+        w.Line(AggressiveOptimization);
         w.OpenBrace($"private void Backward({ReadOnlySpan} inputs, int count, TrainingWorkspace workspace, {Span} gradients)");
         w.Line("ref float parameters = ref _parameters.Reference;");
         w.Line($"ref float gradient = ref {MemoryMarshal}.GetReference(gradients);");
@@ -385,6 +394,42 @@ internal static partial class NetworkEmitter
             }
         }
         w.Line("_ = parameters;");
+        w.CloseBrace();
+        w.Line();
+    }
+
+    private static void EmitCopyLastBatchOutputs(SourceWriter w, NetworkPlan plan)
+    {
+        string name = Name(plan);
+        LayerPlan last = plan.Last;
+        w.Line("/// <summary>");
+        w.Line("/// Copies the outputs of the last ComputeGradients or ComputeLoss batch (samples x OutputSize), as PredictBatch would");
+        w.Line("/// return them, and returns the sample count (0 before any training call). Does not allocate.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCode);
+        w.OpenBrace($"public int CopyLastBatchOutputs({Span} outputs)");
+        w.Line("TrainingWorkspace? workspace = _workspace;");
+        w.OpenBrace("if (workspace is null)");
+        w.Line("return 0;");
+        w.CloseBrace();
+        w.Line("int count = workspace.Count;");
+        w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{name}\", \"output values (last batch samples x OutputSize)\", nameof(outputs));");
+        w.OpenBrace("for (int r = 0; r < count; r++)");
+        w.Line($"new {ReadOnlySpan}(workspace.Output{last.Index}, r * {last.PaddedOutputSize}, OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));");
+        w.CloseBrace();
+        if (last.LossIsFused && last.Spec.Activation == ActivationKind.Softmax)
+        {
+            w.Line("// The training pass kept logits (the loss fuses Softmax); apply it as Predict does.");
+            w.Line($"{VectorMath}.SoftmaxRows(outputs, count, OutputSize, OutputSize);");
+        }
+        else if (last.LossIsFused)
+        {
+            w.Line("// The training pass kept logits (the loss fuses Sigmoid); apply it as Predict does.");
+            w.OpenBrace("for (int i = 0; i < outputs.Length; i++)");
+            w.Line($"outputs[i] = {VectorMath}.Sigmoid(outputs[i]);");
+            w.CloseBrace();
+        }
+        w.Line("return count;");
         w.CloseBrace();
         w.Line();
     }
@@ -491,6 +536,8 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCode);
         w.OpenBrace("private sealed class TrainingWorkspace");
         w.Line("public readonly int Capacity;");
+        w.Line("/// <summary>Samples in the last batch run through the training passes.</summary>");
+        w.Line("public int Count;");
         foreach (LayerPlan layer in plan.Layers)
         {
             int i = layer.Index;

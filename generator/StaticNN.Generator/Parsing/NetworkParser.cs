@@ -24,8 +24,8 @@ internal static class NetworkParser
     public static readonly ImmutableHashSet<string> GeneratedMemberNames = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "ParameterBlockLength", "LayerCount", "Loss", "GetLayerInfo",
         "Parameters", "Predict", "PredictBatch", "PredictClass", "ComputeGradients", "ComputeLoss",
-        "GetLayerParameters", "SetLayerParameters", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
-        "_parameters", "_workspace");
+        "GetLayerParameters", "SetLayerParameters", "CopyLastBatchOutputs", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
+        "ForwardTraining", "Backward", "GetWorkspace", "_parameters", "_workspace");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {

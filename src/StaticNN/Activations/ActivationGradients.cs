@@ -389,17 +389,17 @@ public static class ActivationGradients
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> Apply(Vector512<float> x, Vector512<float> delta, Vector512<float> alpha) =>
             Vector512.ConditionalSelect(
-                Vector512.GreaterThan(x, Vector512<float>.Zero), delta, delta * (alpha * Vector512.Exp(x)));
+                Vector512.GreaterThan(x, Vector512<float>.Zero), delta, delta * (alpha * VectorMath.Exp(x)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<float> Apply(Vector256<float> x, Vector256<float> delta, Vector256<float> alpha) =>
             Vector256.ConditionalSelect(
-                Vector256.GreaterThan(x, Vector256<float>.Zero), delta, delta * (alpha * Vector256.Exp(x)));
+                Vector256.GreaterThan(x, Vector256<float>.Zero), delta, delta * (alpha * VectorMath.Exp(x)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Apply(Vector128<float> x, Vector128<float> delta, Vector128<float> alpha) =>
             Vector128.ConditionalSelect(
-                Vector128.GreaterThan(x, Vector128<float>.Zero), delta, delta * (alpha * Vector128.Exp(x)));
+                Vector128.GreaterThan(x, Vector128<float>.Zero), delta, delta * (alpha * VectorMath.Exp(x)));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Apply(float x, float delta, float alpha) =>
@@ -420,7 +420,7 @@ public static class ActivationGradients
             Vector512<float> x2 = xc * xc;
             Vector512<float> twoU = xc * (Vector512.Create(GeluA) + Vector512.Create(GeluB) * x2);
             Vector512<float> g = xc * (Vector512.Create(GeluA) + Vector512.Create(GeluB3) * x2);
-            Vector512<float> e = Vector512.Exp(-twoU);
+            Vector512<float> e = VectorMath.Exp(-twoU);
             Vector512<float> s = Vector512<float>.One / (Vector512<float>.One + e);
             Vector512<float> oneMinusS = Vector512.ConditionalSelect(
                 Vector512.LessThan(twoU, Vector512<float>.Zero), Vector512<float>.One - s, e * s);
@@ -434,7 +434,7 @@ public static class ActivationGradients
             Vector256<float> x2 = xc * xc;
             Vector256<float> twoU = xc * (Vector256.Create(GeluA) + Vector256.Create(GeluB) * x2);
             Vector256<float> g = xc * (Vector256.Create(GeluA) + Vector256.Create(GeluB3) * x2);
-            Vector256<float> e = Vector256.Exp(-twoU);
+            Vector256<float> e = VectorMath.Exp(-twoU);
             Vector256<float> s = Vector256<float>.One / (Vector256<float>.One + e);
             Vector256<float> oneMinusS = Vector256.ConditionalSelect(
                 Vector256.LessThan(twoU, Vector256<float>.Zero), Vector256<float>.One - s, e * s);
@@ -448,7 +448,7 @@ public static class ActivationGradients
             Vector128<float> x2 = xc * xc;
             Vector128<float> twoU = xc * (Vector128.Create(GeluA) + Vector128.Create(GeluB) * x2);
             Vector128<float> g = xc * (Vector128.Create(GeluA) + Vector128.Create(GeluB3) * x2);
-            Vector128<float> e = Vector128.Exp(-twoU);
+            Vector128<float> e = VectorMath.Exp(-twoU);
             Vector128<float> s = Vector128<float>.One / (Vector128<float>.One + e);
             Vector128<float> oneMinusS = Vector128.ConditionalSelect(
                 Vector128.LessThan(twoU, Vector128<float>.Zero), Vector128<float>.One - s, e * s);
@@ -479,7 +479,7 @@ public static class ActivationGradients
         public static Vector512<float> Apply(Vector512<float> x, Vector512<float> delta, Vector512<float> alpha)
         {
             Vector512<float> xc = Vector512.Min(Vector512.Max(x, Vector512.Create(-SiLUClamp)), Vector512.Create(SiLUClamp));
-            Vector512<float> e = Vector512.Exp(-xc);
+            Vector512<float> e = VectorMath.Exp(-xc);
             Vector512<float> s = Vector512<float>.One / (Vector512<float>.One + e);
             Vector512<float> oneMinusS = Vector512.ConditionalSelect(
                 Vector512.LessThan(xc, Vector512<float>.Zero), Vector512<float>.One - s, e * s);
@@ -490,7 +490,7 @@ public static class ActivationGradients
         public static Vector256<float> Apply(Vector256<float> x, Vector256<float> delta, Vector256<float> alpha)
         {
             Vector256<float> xc = Vector256.Min(Vector256.Max(x, Vector256.Create(-SiLUClamp)), Vector256.Create(SiLUClamp));
-            Vector256<float> e = Vector256.Exp(-xc);
+            Vector256<float> e = VectorMath.Exp(-xc);
             Vector256<float> s = Vector256<float>.One / (Vector256<float>.One + e);
             Vector256<float> oneMinusS = Vector256.ConditionalSelect(
                 Vector256.LessThan(xc, Vector256<float>.Zero), Vector256<float>.One - s, e * s);
@@ -501,7 +501,7 @@ public static class ActivationGradients
         public static Vector128<float> Apply(Vector128<float> x, Vector128<float> delta, Vector128<float> alpha)
         {
             Vector128<float> xc = Vector128.Min(Vector128.Max(x, Vector128.Create(-SiLUClamp)), Vector128.Create(SiLUClamp));
-            Vector128<float> e = Vector128.Exp(-xc);
+            Vector128<float> e = VectorMath.Exp(-xc);
             Vector128<float> s = Vector128<float>.One / (Vector128<float>.One + e);
             Vector128<float> oneMinusS = Vector128.ConditionalSelect(
                 Vector128.LessThan(xc, Vector128<float>.Zero), Vector128<float>.One - s, e * s);

@@ -14,12 +14,12 @@ namespace StaticNN.Activations;
 /// <para>
 /// Generated kernels call the element-wise methods on accumulators that are still in registers, so they are
 /// aggressively inlined, branch-free per lane (<c>ConditionalSelect</c>, <c>Max</c>, <c>Min</c>) and never allocate.
-/// The vector overloads use <see cref="Vector512.Exp(Vector512{float})"/> and
-/// <see cref="Vector512.Log(Vector512{float})"/> (and their 256/128-bit twins), which give the same results at
-/// every width; the <see cref="float"/> overloads use <see cref="MathF"/>. The vector <c>Exp</c> is less accurate
-/// than <see cref="MathF.Exp(float)"/>: up to 1.5e-7 relative (about 2 ulp) against 0.5 ulp, and
-/// <c>Vector512.Exp(0)</c> is 1.0000001, not 1. The functions below are written so that this does not show up as a
-/// wrong sign or a lost relative accuracy near 0 (ELU uses a polynomial <c>expm1</c>, Tanh a polynomial).
+/// The vector overloads use this library's <see cref="Exp(Vector512{float})"/> (inlined into the kernels; .NET's
+/// <c>Vector512.Exp</c> is a call per vector that widens to double) and .NET's <see cref="Vector512.Log(Vector512{float})"/>
+/// (and their 256/128-bit twins), which give the same results at every width; the <see cref="float"/> overloads use
+/// <see cref="MathF"/>. The vector <c>Exp</c> is within about 2 ulp of the exact value, slightly less accurate than
+/// <see cref="MathF.Exp(float)"/>. The functions below are written so that this does not show up as a wrong sign or
+/// a lost relative accuracy near 0 (ELU uses a polynomial <c>expm1</c>, Tanh a polynomial).
 /// </para>
 /// <para>
 /// Special values: a NaN input gives a NaN output for every function. Finite inputs never give NaN; results
@@ -33,7 +33,7 @@ namespace StaticNN.Activations;
 /// software paths; "scaled" means <c>|f - ref| / max(1, |ref|)</c> and "relative" <c>|f - ref| / max(|ref|, 2^-126)</c>.
 /// </para>
 /// </remarks>
-public static class VectorMath
+public static partial class VectorMath
 {
     // Cephes tanhf: tanh(x) = x + x^3 * P(x^2) for |x| < 0.625, P of degree 4.
     private const float TanhP0 = -5.70498872745E-3f;
@@ -122,7 +122,7 @@ public static class VectorMath
         Vector512<float> p = x * (Vector512<float>.One + x * (Vector512.Create(ExpM1C2) + x * (Vector512.Create(ExpM1C3)
             + x * (Vector512.Create(ExpM1C4) + x * (Vector512.Create(ExpM1C5) + x * Vector512.Create(ExpM1C6))))));
         Vector512<float> expm1 = Vector512.ConditionalSelect(
-            Vector512.GreaterThan(x, Vector512.Create(ExpM1PolynomialLimit)), p, Vector512.Exp(x) - Vector512<float>.One);
+            Vector512.GreaterThan(x, Vector512.Create(ExpM1PolynomialLimit)), p, Exp(x) - Vector512<float>.One);
         return Vector512.ConditionalSelect(
             Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512.Create(alpha) * expm1);
     }
@@ -134,7 +134,7 @@ public static class VectorMath
         Vector256<float> p = x * (Vector256<float>.One + x * (Vector256.Create(ExpM1C2) + x * (Vector256.Create(ExpM1C3)
             + x * (Vector256.Create(ExpM1C4) + x * (Vector256.Create(ExpM1C5) + x * Vector256.Create(ExpM1C6))))));
         Vector256<float> expm1 = Vector256.ConditionalSelect(
-            Vector256.GreaterThan(x, Vector256.Create(ExpM1PolynomialLimit)), p, Vector256.Exp(x) - Vector256<float>.One);
+            Vector256.GreaterThan(x, Vector256.Create(ExpM1PolynomialLimit)), p, Exp(x) - Vector256<float>.One);
         return Vector256.ConditionalSelect(
             Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256.Create(alpha) * expm1);
     }
@@ -146,7 +146,7 @@ public static class VectorMath
         Vector128<float> p = x * (Vector128<float>.One + x * (Vector128.Create(ExpM1C2) + x * (Vector128.Create(ExpM1C3)
             + x * (Vector128.Create(ExpM1C4) + x * (Vector128.Create(ExpM1C5) + x * Vector128.Create(ExpM1C6))))));
         Vector128<float> expm1 = Vector128.ConditionalSelect(
-            Vector128.GreaterThan(x, Vector128.Create(ExpM1PolynomialLimit)), p, Vector128.Exp(x) - Vector128<float>.One);
+            Vector128.GreaterThan(x, Vector128.Create(ExpM1PolynomialLimit)), p, Exp(x) - Vector128<float>.One);
         return Vector128.ConditionalSelect(
             Vector128.GreaterThan(x, Vector128<float>.Zero), x, Vector128.Create(alpha) * expm1);
     }
@@ -176,17 +176,17 @@ public static class VectorMath
     /// <returns>The activated values, in [0, 1].</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sigmoid(Vector512<float> x) =>
-        Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+        Vector512<float>.One / (Vector512<float>.One + Exp(-x));
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x) =>
-        Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+        Vector256<float>.One / (Vector256<float>.One + Exp(-x));
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Sigmoid(Vector128<float> x) =>
-        Vector128<float>.One / (Vector128<float>.One + Vector128.Exp(-x));
+        Vector128<float>.One / (Vector128<float>.One + Exp(-x));
 
     /// <inheritdoc cref="Sigmoid(Vector512{float})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -213,7 +213,7 @@ public static class VectorMath
             + Vector512.Create(TanhP2)) * z + Vector512.Create(TanhP3)) * z + Vector512.Create(TanhP4);
         Vector512<float> small = ax * z * p + ax;
         Vector512<float> large = Vector512<float>.One
-            - Vector512.Create(2f) / (Vector512.Exp(ax + ax) + Vector512<float>.One);
+            - Vector512.Create(2f) / (Exp(ax + ax) + Vector512<float>.One);
         Vector512<float> r = Vector512.ConditionalSelect(
             Vector512.LessThan(ax, Vector512.Create(TanhPolynomialLimit)), small, large);
         return Vector512.CopySign(r, x);
@@ -229,7 +229,7 @@ public static class VectorMath
             + Vector256.Create(TanhP2)) * z + Vector256.Create(TanhP3)) * z + Vector256.Create(TanhP4);
         Vector256<float> small = ax * z * p + ax;
         Vector256<float> large = Vector256<float>.One
-            - Vector256.Create(2f) / (Vector256.Exp(ax + ax) + Vector256<float>.One);
+            - Vector256.Create(2f) / (Exp(ax + ax) + Vector256<float>.One);
         Vector256<float> r = Vector256.ConditionalSelect(
             Vector256.LessThan(ax, Vector256.Create(TanhPolynomialLimit)), small, large);
         return Vector256.CopySign(r, x);
@@ -245,7 +245,7 @@ public static class VectorMath
             + Vector128.Create(TanhP2)) * z + Vector128.Create(TanhP3)) * z + Vector128.Create(TanhP4);
         Vector128<float> small = ax * z * p + ax;
         Vector128<float> large = Vector128<float>.One
-            - Vector128.Create(2f) / (Vector128.Exp(ax + ax) + Vector128<float>.One);
+            - Vector128.Create(2f) / (Exp(ax + ax) + Vector128<float>.One);
         Vector128<float> r = Vector128.ConditionalSelect(
             Vector128.LessThan(ax, Vector128.Create(TanhPolynomialLimit)), small, large);
         return Vector128.CopySign(r, x);
@@ -271,7 +271,7 @@ public static class VectorMath
         // Max maps -inf to -float.MaxValue, so -inf gives -MaxValue / inf = -0 instead of -inf / inf = NaN.
         Vector512<float> xc = Vector512.Max(x, Vector512.Create(-float.MaxValue));
         Vector512<float> twoU = xc * (Vector512.Create(GeluA) + Vector512.Create(GeluB) * (xc * xc));
-        return xc / (Vector512<float>.One + Vector512.Exp(-twoU));
+        return xc / (Vector512<float>.One + Exp(-twoU));
     }
 
     /// <inheritdoc cref="GELU(Vector512{float})"/>
@@ -280,7 +280,7 @@ public static class VectorMath
     {
         Vector256<float> xc = Vector256.Max(x, Vector256.Create(-float.MaxValue));
         Vector256<float> twoU = xc * (Vector256.Create(GeluA) + Vector256.Create(GeluB) * (xc * xc));
-        return xc / (Vector256<float>.One + Vector256.Exp(-twoU));
+        return xc / (Vector256<float>.One + Exp(-twoU));
     }
 
     /// <inheritdoc cref="GELU(Vector512{float})"/>
@@ -289,7 +289,7 @@ public static class VectorMath
     {
         Vector128<float> xc = Vector128.Max(x, Vector128.Create(-float.MaxValue));
         Vector128<float> twoU = xc * (Vector128.Create(GeluA) + Vector128.Create(GeluB) * (xc * xc));
-        return xc / (Vector128<float>.One + Vector128.Exp(-twoU));
+        return xc / (Vector128<float>.One + Exp(-twoU));
     }
 
     /// <inheritdoc cref="GELU(Vector512{float})"/>
@@ -315,7 +315,7 @@ public static class VectorMath
     {
         // Max maps -inf to -float.MaxValue, so -inf gives -MaxValue / inf = -0 instead of NaN.
         Vector512<float> xc = Vector512.Max(x, Vector512.Create(-float.MaxValue));
-        return xc / (Vector512<float>.One + Vector512.Exp(-xc));
+        return xc / (Vector512<float>.One + Exp(-xc));
     }
 
     /// <inheritdoc cref="SiLU(Vector512{float})"/>
@@ -323,7 +323,7 @@ public static class VectorMath
     public static Vector256<float> SiLU(Vector256<float> x)
     {
         Vector256<float> xc = Vector256.Max(x, Vector256.Create(-float.MaxValue));
-        return xc / (Vector256<float>.One + Vector256.Exp(-xc));
+        return xc / (Vector256<float>.One + Exp(-xc));
     }
 
     /// <inheritdoc cref="SiLU(Vector512{float})"/>
@@ -331,7 +331,7 @@ public static class VectorMath
     public static Vector128<float> SiLU(Vector128<float> x)
     {
         Vector128<float> xc = Vector128.Max(x, Vector128.Create(-float.MaxValue));
-        return xc / (Vector128<float>.One + Vector128.Exp(-xc));
+        return xc / (Vector128<float>.One + Exp(-xc));
     }
 
     /// <inheritdoc cref="SiLU(Vector512{float})"/>
@@ -357,7 +357,7 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Softplus(Vector512<float> x)
     {
-        Vector512<float> t = Vector512.Exp(-Vector512.Abs(x));
+        Vector512<float> t = Exp(-Vector512.Abs(x));
         Vector512<float> u = Vector512<float>.One + t;
         Vector512<float> um1 = u - Vector512<float>.One;
         Vector512<float> log1p = Vector512.ConditionalSelect(
@@ -369,7 +369,7 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Softplus(Vector256<float> x)
     {
-        Vector256<float> t = Vector256.Exp(-Vector256.Abs(x));
+        Vector256<float> t = Exp(-Vector256.Abs(x));
         Vector256<float> u = Vector256<float>.One + t;
         Vector256<float> um1 = u - Vector256<float>.One;
         Vector256<float> log1p = Vector256.ConditionalSelect(
@@ -381,7 +381,7 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Softplus(Vector128<float> x)
     {
-        Vector128<float> t = Vector128.Exp(-Vector128.Abs(x));
+        Vector128<float> t = Exp(-Vector128.Abs(x));
         Vector128<float> u = Vector128<float>.One + t;
         Vector128<float> um1 = u - Vector128<float>.One;
         Vector128<float> log1p = Vector128.ConditionalSelect(
@@ -519,7 +519,7 @@ public static class VectorMath
             Vector512<float> acc = Vector512<float>.Zero;
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                Vector512<float> e = Vector512.Exp(Vector512.LoadUnsafe(ref r, (nuint)i) - vmax);
+                Vector512<float> e = Exp(Vector512.LoadUnsafe(ref r, (nuint)i) - vmax);
                 e.StoreUnsafe(ref r, (nuint)i);
                 acc += e;
             }
@@ -532,7 +532,7 @@ public static class VectorMath
             Vector256<float> acc = Vector256<float>.Zero;
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
-                Vector256<float> e = Vector256.Exp(Vector256.LoadUnsafe(ref r, (nuint)i) - vmax);
+                Vector256<float> e = Exp(Vector256.LoadUnsafe(ref r, (nuint)i) - vmax);
                 e.StoreUnsafe(ref r, (nuint)i);
                 acc += e;
             }
@@ -545,7 +545,7 @@ public static class VectorMath
             Vector128<float> acc = Vector128<float>.Zero;
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
-                Vector128<float> e = Vector128.Exp(Vector128.LoadUnsafe(ref r, (nuint)i) - vmax);
+                Vector128<float> e = Exp(Vector128.LoadUnsafe(ref r, (nuint)i) - vmax);
                 e.StoreUnsafe(ref r, (nuint)i);
                 acc += e;
             }
@@ -595,11 +595,11 @@ public static class VectorMath
 
     /// <summary>
     /// exp(x) computed the way the vector lanes compute it, so equal logits get equal probabilities whether they
-    /// fall in a vector or in the scalar tail (Vector128.Exp and MathF.Exp differ by an ulp or two).
+    /// fall in a vector or in the scalar tail (the vector Exp and MathF.Exp differ by an ulp or two).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float ExpLikeVector(float x) =>
-        Vector128.IsHardwareAccelerated ? Vector128.Exp(Vector128.CreateScalarUnsafe(x)).ToScalar() : MathF.Exp(x);
+        Vector128.IsHardwareAccelerated ? Exp(Vector128.CreateScalarUnsafe(x)).ToScalar() : MathF.Exp(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector128<float> v) =>
