@@ -353,18 +353,7 @@ public sealed class ActivationGradientsTests
         Array.Fill(softmaxA, 1f / 33);
         Array.Fill(softmaxDelta, 0.5f);
 
-        for (int warmUp = 0; warmUp < 2; warmUp++)
-        {
-            foreach (Activation activation in activations)
-            {
-                ActivationGradients.Backward(activation, 0.1f, z, a, delta);
-            }
-
-            ActivationGradients.SoftmaxBackward(softmaxA, softmaxDelta, 4, 37, 33);
-        }
-
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int k = 0; k < 100; k++)
+        StaticNN.Tests.Infrastructure.AllocationAssert.NoneAfterWarmUp(() =>
         {
             foreach (Activation activation in activations)
             {
@@ -373,10 +362,7 @@ public sealed class ActivationGradientsTests
             }
 
             ActivationGradients.SoftmaxBackward(softmaxA, softmaxDelta, 4, 37, 33);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        allocated.ShouldBe(0L);
+        }, iterationsPerWindow: 100);
     }
 
     // ------------------------------------------------------------------ helpers

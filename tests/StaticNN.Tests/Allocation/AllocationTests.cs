@@ -41,13 +41,6 @@ public sealed class AllocationTests
             net.ComputeGradients(inputs.AsSpan(0, 7 * Size784x128x64.InputSize), labels.AsSpan(0, 7), gradients); // smaller batch reuses the workspace
         }
 
-        Work();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            Work();
-        }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        allocated.ShouldBe(0L);
+        AllocationAssert.NoneAfterWarmUp(Work);
     }
 }
