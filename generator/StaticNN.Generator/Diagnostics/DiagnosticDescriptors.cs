@@ -54,7 +54,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ConflictingMember = Create(
         "SNN0008", "Member conflicts with a generated member",
-        "'{0}' declares '{1}', which StaticNN generates for networks; rename or remove it",
+        "'{0}' declares or inherits '{1}', which StaticNN generates for networks; rename or remove it",
         DiagnosticCategories.Usage, DiagnosticSeverity.Error,
         "The generator adds constructors (), (int seed) and members such as Predict, Parameters, ComputeGradients, InputSize; the class must not declare them.");
 
@@ -100,6 +100,18 @@ public static class DiagnosticDescriptors
         DiagnosticCategories.Usage, DiagnosticSeverity.Error,
         "The typed InputVector/OutputVector are [InlineArray] structs, a C# 12 feature.");
 
+    public static readonly DiagnosticDescriptor UndefinedEnumValue = Create(
+        "SNN0016", "Value is not a defined member of its enum",
+        "The {0} value {1} on '{2}' is not a defined StaticNN.{0}; use one of the named values",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "A cast such as (Activation)42 compiles but names no activation or loss the generator can emit.");
+
+    public static readonly DiagnosticDescriptor ReservedNetworkName = Create(
+        "SNN0017", "Network class name is reserved",
+        "Network class '{0}' has the name of a type StaticNN generates inside every network; rename the class",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "Generated networks contain nested types named Kernels, InputVector, OutputVector and TrainingWorkspace; a member cannot have the name of its enclosing type.");
+
     public static readonly DiagnosticDescriptor SizeNotPositive = Create(
         "SNN0101", "Size must be positive",
         "{0} of '{1}' has size {2}; sizes must be at least 1",
@@ -126,7 +138,7 @@ public static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InternalError = Create(
         "SNN9001", "StaticNN generator internal error",
-        "StaticNN could not generate '{0}': {1}. Please report this with the declaration.",
+        "StaticNN could not generate '{0}' ({1}); please report this with the declaration",
         DiagnosticCategories.Internal, DiagnosticSeverity.Error,
         "An unexpected exception in the generator; no code was generated for this network.");
 

@@ -34,9 +34,12 @@ internal sealed record GemmShape(
 /// </summary>
 internal static class GemmEmitter
 {
-    /// <summary>Straight-line code (no k loop) when a tile has at most this many multiply-adds.</summary>
-    private const int RowUnrollLimit = 64;
-    private const int BlockUnrollLimit = 96;
+    /// <summary>
+    /// Straight-line code (no k loop) only when a tile's unrolled body stays under this many call sites (loads,
+    /// broadcasts, multiply-adds are each a call in IL until the JIT inlines them). The JIT stops inlining after about
+    /// 400-450 such calls in one method (DESIGN.md section 4), and a method holds a main and a rest tile.
+    /// </summary>
+    private const int UnrollCallBudget = 100;
 
     public static string RowName(GemmShape g, VectorFlavor f) => $"{g.Name}Row{f.Name}";
 
@@ -185,7 +188,8 @@ internal static class GemmEmitter
             }
         }
 
-        if (g.Reduction is int reduction && reduction * rowCount * vectors <= BlockUnrollLimit)
+        int callsPerStep = vectors + 2 * rowCount + rowCount * vectors;
+        if (g.Reduction is int reduction && reduction * callsPerStep <= UnrollCallBudget)
         {
             for (int k = 0; k < reduction; k++)
             {
@@ -206,6 +210,29 @@ internal static class GemmEmitter
         {
             w.Line($"ref float zBlock = ref {VectorFlavor.Element("z", Offset(Term("m", g.Ldc), "n"))};");
         }
+        if (!IsCheap(g.Activation))
+        {
+            // Store the pre-activations, then apply the activation row by row: one inlined copy of it per method
+            // instead of one per accumulator keeps the method far below the JIT's inlining budget.
+            string source = g.StorePreActivation ? "zBlock" : "cBlock";
+            for (int r = 0; r < rowCount; r++)
+            {
+                for (int v = 0; v < vectors; v++)
+                {
+                    w.Line(f.Store($"acc{r}_{v}", source, Offset(r * g.Ldc, v * f.Width)));
+                }
+            }
+            w.OpenBrace($"for (int r = 0; r < {rowCount}; r++)");
+            w.Line($"ref float sourceRow = ref {VectorFlavor.Element(source, $"r * {g.Ldc}")};");
+            w.Line($"ref float outputRow = ref {VectorFlavor.Element("cBlock", $"r * {g.Ldc}")};");
+            for (int v = 0; v < vectors; v++)
+            {
+                string value = VectorFlavor.Activate(g.Activation, g.Alpha, f.Load("sourceRow", (v * f.Width).ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+                w.Line(f.Store(value, "outputRow", (v * f.Width).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            w.CloseBrace();
+            return;
+        }
         for (int r = 0; r < rowCount; r++)
         {
             for (int v = 0; v < vectors; v++)
@@ -214,6 +241,10 @@ internal static class GemmEmitter
             }
         }
     }
+
+    /// <summary>Activations cheap enough to inline once per accumulator (a max or a select).</summary>
+    private static bool IsCheap(ActivationKind activation) =>
+        activation is ActivationKind.Identity or ActivationKind.Softmax or ActivationKind.ReLU or ActivationKind.LeakyReLU;
 
     private static void EmitRowKernel(SourceWriter w, GemmShape g, VectorFlavor f)
     {
@@ -278,7 +309,7 @@ internal static class GemmEmitter
         {
             int remainder = reduction % splits;
             int looped = reduction - remainder;
-            if (reduction * vectors <= RowUnrollLimit)
+            if (reduction * (2 + 2 * vectors) <= UnrollCallBudget)
             {
                 for (int k = 0; k < reduction; k++)
                 {

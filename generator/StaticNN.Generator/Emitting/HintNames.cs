@@ -21,6 +21,7 @@ internal static class HintNames
         {
             name.Append('.').Append(concern);
         }
-        return name.Append(".g.cs").ToString();
+        // '@' (escaped keywords) is not allowed in hint names.
+        return name.Append(".g.cs").Replace("@", "").ToString();
     }
 }

@@ -75,11 +75,17 @@ internal static partial class NetworkEmitter
         Const("Number of layers.", "LayerCount", plan.Layers.Count);
 
         string self = $"global::StaticNN.ITrainableNetwork<{Self(plan)}>";
+        w.Line(GeneratedCode);
         w.Line($"static int {self}.InputSize => InputSize;");
+        w.Line(GeneratedCode);
         w.Line($"static int {self}.OutputSize => OutputSize;");
+        w.Line(GeneratedCode);
         w.Line($"static int {self}.ParameterCount => ParameterCount;");
+        w.Line(GeneratedCode);
         w.Line($"static int {self}.ParameterBlockLength => ParameterBlockLength;");
+        w.Line(GeneratedCode);
         w.Line($"static int {self}.LayerCount => LayerCount;");
+        w.Line(GeneratedCode);
         w.Line($"static global::StaticNN.Loss {self}.Loss => global::StaticNN.Loss.{plan.Spec.Loss};");
         w.Line();
 
@@ -91,7 +97,7 @@ internal static partial class NetworkEmitter
             LayerSpec s = layer.Spec;
             w.Line($"{s.Index} => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, {s.InputSize}, {s.OutputSize}, {(s.HasBias ? "true" : "false")}, global::StaticNN.Activation.{s.Activation}, {VectorFlavor.FloatLiteral(s.Alpha)}),");
         }
-        w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"{Name(plan)} has layers 0 to {plan.Layers.Count - 1}.\"),");
+        w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"{Display(plan)} has layers 0 to {plan.Layers.Count - 1}.\"),");
         w.CloseBrace(";");
         w.Line();
     }
@@ -172,8 +178,8 @@ internal static partial class NetworkEmitter
         if (skipLocalsInit.Length > 0) w.Line(skipLocalsInit);
         w.Line(AggressiveOptimization);
         w.OpenBrace($"public void Predict({ReadOnlySpan} input, {Span} output)");
-        w.Line($"{Arguments}.ThrowIfLengthIsNot(input.Length, InputSize, \"{name}\", \"input values\", nameof(input));");
-        w.Line($"{Arguments}.ThrowIfLengthIsNot(output.Length, OutputSize, \"{name}\", \"output values\", nameof(output));");
+        w.Line($"{Arguments}.ThrowIfLengthIsNot(input.Length, InputSize, \"{Display(plan)}\", \"input values\", nameof(input));");
+        w.Line($"{Arguments}.ThrowIfLengthIsNot(output.Length, OutputSize, \"{Display(plan)}\", \"output values\", nameof(output));");
         for (int b = 0; b < buffers; b++)
         {
             w.Line($"{Span} buffer{b} = stackalloc float[{plan.MaxPaddedWidth}];");
@@ -233,8 +239,8 @@ internal static partial class NetworkEmitter
         if (skipLocalsInit.Length > 0) w.Line(skipLocalsInit);
         w.Line(AggressiveOptimization);
         w.OpenBrace($"public void PredictBatch({ReadOnlySpan} inputs, {Span} outputs)");
-        w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{name}\", nameof(inputs));");
-        w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{name}\", \"output values (samples x OutputSize)\", nameof(outputs));");
+        w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{Display(plan)}\", nameof(inputs));");
+        w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{Display(plan)}\", \"output values (samples x OutputSize)\", nameof(outputs));");
         w.Line($"const int ChunkRows = {chunk};");
         for (int b = 0; b < buffers; b++)
         {
@@ -307,13 +313,13 @@ internal static partial class NetworkEmitter
                     : $"public float ComputeLoss({ReadOnlySpan} inputs, {targetType} {targetName})";
                 w.Line(AggressiveOptimization);
                 w.OpenBrace(signature);
-                w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{name}\", nameof(inputs));");
+                w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{Display(plan)}\", nameof(inputs));");
                 w.Line(labels
-                    ? $"{Arguments}.ThrowIfLengthIsNot({targetName}.Length, count, \"{name}\", \"labels (one per sample)\", nameof({targetName}));"
-                    : $"{Arguments}.ThrowIfLengthIsNot({targetName}.Length, count * OutputSize, \"{name}\", \"target values (samples x OutputSize)\", nameof({targetName}));");
+                    ? $"{Arguments}.ThrowIfLengthIsNot({targetName}.Length, count, \"{Display(plan)}\", \"labels (one per sample)\", nameof({targetName}));"
+                    : $"{Arguments}.ThrowIfLengthIsNot({targetName}.Length, count * OutputSize, \"{Display(plan)}\", \"target values (samples x OutputSize)\", nameof({targetName}));");
                 if (gradients)
                 {
-                    w.Line($"{Arguments}.ThrowIfLengthIsNot(gradients.Length, ParameterBlockLength, \"{name}\", \"gradient values (ParameterBlockLength)\", nameof(gradients));");
+                    w.Line($"{Arguments}.ThrowIfLengthIsNot(gradients.Length, ParameterBlockLength, \"{Display(plan)}\", \"gradient values (ParameterBlockLength)\", nameof(gradients));");
                 }
                 w.Line("TrainingWorkspace workspace = GetWorkspace(count);");
                 w.Line("workspace.Count = count;");
@@ -377,7 +383,7 @@ internal static partial class NetworkEmitter
             string delta = $"ref {MemoryMarshal}.GetArrayDataReference(workspace.Delta{i})";
             w.Line();
             w.Line($"// {LayerComment(layer)}");
-            w.Line($"// dL/dW{i}^T = a{i - 1}^T * delta{i}");
+            w.Line($"// dL/dW{i}^T = {(i == 0 ? "inputs" : "a" + (i - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}^T * delta{i}");
             w.Line($"Kernels.Layer{i}WeightGradient({a}, {delta}, ref {Unsafe}.Add(ref gradient, {layer.WeightOffset}), count);");
             if (layer.Spec.HasBias)
             {
@@ -413,7 +419,7 @@ internal static partial class NetworkEmitter
         w.Line("return 0;");
         w.CloseBrace();
         w.Line("int count = workspace.Count;");
-        w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{name}\", \"output values (last batch samples x OutputSize)\", nameof(outputs));");
+        w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{Display(plan)}\", \"output values (last batch samples x OutputSize)\", nameof(outputs));");
         w.OpenBrace("for (int r = 0; r < count; r++)");
         w.Line($"new {ReadOnlySpan}(workspace.Output{last.Index}, r * {last.PaddedOutputSize}, OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));");
         w.CloseBrace();
@@ -474,8 +480,8 @@ internal static partial class NetworkEmitter
             foreach (LayerPlan layer in plan.Layers)
             {
                 w.OpenBrace($"case {layer.Index}:");
-                w.Line($"{Arguments}.ThrowIfLengthIsNot(weight.Length, {layer.OutputSize * layer.InputSize}, \"{name}\", \"layer {layer.Index} weights ({layer.OutputSize} x {layer.InputSize})\", nameof(weight));");
-                w.Line($"{Arguments}.ThrowIfLengthIsNot(bias.Length, {(layer.Spec.HasBias ? layer.OutputSize : 0)}, \"{name}\", \"layer {layer.Index} bias values\", nameof(bias));");
+                w.Line($"{Arguments}.ThrowIfLengthIsNot(weight.Length, {layer.OutputSize * layer.InputSize}, \"{Display(plan)}\", \"layer {layer.Index} weights ({layer.OutputSize} x {layer.InputSize})\", nameof(weight));");
+                w.Line($"{Arguments}.ThrowIfLengthIsNot(bias.Length, {(layer.Spec.HasBias ? layer.OutputSize : 0)}, \"{Display(plan)}\", \"layer {layer.Index} bias values\", nameof(bias));");
                 if (set)
                 {
                     w.Line($"{Layout}.CopyWeightsFromLogical(weight, {layer.InputSize}, {layer.OutputSize}, {layer.PaddedOutputSize}, parameters.Slice({layer.WeightOffset}, {layer.WeightLength}));");
@@ -496,7 +502,7 @@ internal static partial class NetworkEmitter
                 w.CloseBrace();
             }
             w.OpenBrace("default:");
-            w.Line($"{Arguments}.ThrowIfLayerOutOfRange(layer, LayerCount, \"{name}\");");
+            w.Line($"{Arguments}.ThrowIfLayerOutOfRange(layer, LayerCount, \"{Display(plan)}\");");
             w.Line("return;");
             w.CloseBrace();
             w.CloseBrace();

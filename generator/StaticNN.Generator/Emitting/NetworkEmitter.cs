@@ -26,20 +26,27 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>All files for one network, in a fixed order (tests call this directly).</summary>
-    public static IEnumerable<(string HintName, string Source)> EmitAll(NetworkSpec spec, CompilationFeatures features, System.Threading.CancellationToken ct = default)
+    public static List<(string HintName, string Source)> EmitAll(NetworkSpec spec, CompilationFeatures features, System.Threading.CancellationToken ct = default)
     {
+        // Numbers are written with the invariant culture where they can be negative (a culture's minus sign would
+        // make the output machine-dependent); non-negative ints format the same in every culture.
         NetworkPlan plan = NetworkPlan.Create(spec);
-        yield return (HintNames.For(spec.Type), EmitApi(plan, features));
+        var files = new List<(string, string)> { (HintNames.For(spec.Type), EmitApi(plan, features)) };
         ct.ThrowIfCancellationRequested();
-        yield return (HintNames.For(spec.Type, "Kernels"), EmitKernelDispatch(plan));
+        files.Add((HintNames.For(spec.Type, "Kernels"), EmitKernelDispatch(plan)));
         foreach (VectorFlavor flavor in VectorFlavor.All)
         {
             ct.ThrowIfCancellationRequested();
-            yield return (HintNames.For(spec.Type, "Kernels." + flavor.Name), EmitKernels(plan, flavor));
+            files.Add((HintNames.For(spec.Type, "Kernels." + flavor.Name), EmitKernels(plan, flavor)));
         }
+        return files;
     }
 
+    /// <summary>The class name as C# source (keywords escaped with '@').</summary>
     private static string Name(NetworkPlan plan) => plan.Spec.Type.Type.Name;
+
+    /// <summary>The class name as users read it, for exception messages.</summary>
+    private static string Display(NetworkPlan plan) => plan.Spec.Type.Type.Name.TrimStart('@');
 
     private static string Self(NetworkPlan plan) => plan.Spec.Type.FullyQualifiedName;
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -48,6 +49,14 @@ internal static class NetworkParser
 
     private static ParseResult ParseCore(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, ImmutableArray<AttributeData> networkAttributes, CancellationToken ct)
     {
+        // C# itself rejects [Network] on a struct (CS0592) and a repeated [Network] (CS0579): add nothing, and make sure
+        // a class with [Network] on two partial declarations is generated once (a second identical file would fail
+        // the whole generator, dropping every other network too).
+        if (symbol.TypeKind != TypeKind.Class || !IsFirstNetworkDeclaration(symbol, syntax, ct))
+        {
+            return new ParseResult(null, ImmutableArray<Diagnostic>.Empty);
+        }
+
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         bool failed = false;
         string name = symbol.Name;
@@ -55,7 +64,9 @@ internal static class NetworkParser
 
         void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
         {
-            diagnostics.Add(Diagnostic.Create(descriptor, location ?? classLocation, args));
+            // Message arguments are strings, formatted invariantly (an int argument would follow the build's culture).
+            object[] text = args.Select(a => (object)Convert.ToString(a, CultureInfo.InvariantCulture)!).ToArray();
+            diagnostics.Add(Diagnostic.Create(descriptor, location ?? classLocation, text));
             failed |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         }
 
@@ -87,7 +98,11 @@ internal static class NetworkParser
             Report(DiagnosticDescriptors.LanguageVersionTooLow, classLocation, name);
         }
 
-        CheckConflictingMembers(symbol, name, Report);
+        if (ReservedTypeNames.Contains(name))
+        {
+            Report(DiagnosticDescriptors.ReservedNetworkName, classLocation, name);
+        }
+        CheckConflictingMembers(symbol, name, classLocation, Report);
 
         // [Network]
         var loss = LossKind.MeanSquaredError;
@@ -102,6 +117,10 @@ internal static class NetworkParser
             {
                 if (argument.Key == "Loss" && argument.Value.Value is int lossValue)
                 {
+                    if (!Enum.IsDefined(typeof(LossKind), lossValue))
+                    {
+                        Report(DiagnosticDescriptors.UndefinedEnumValue, AttributeLocation(network, ct), "Loss", lossValue, name);
+                    }
                     loss = (LossKind)lossValue;
                 }
             }
@@ -169,6 +188,11 @@ internal static class NetworkParser
                 || layer.ConstructorArguments[0].Value is not int units || layer.ConstructorArguments[1].Value is not int activationValue)
             {
                 Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Dense", name);
+                continue;
+            }
+            if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
+            {
+                Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Activation", activationValue, name);
                 continue;
             }
             var activation = (ActivationKind)activationValue;
@@ -249,7 +273,7 @@ internal static class NetworkParser
         }
     }
 
-    private static void CheckConflictingMembers(INamedTypeSymbol symbol, string name, Action<DiagnosticDescriptor, Location?, object[]> report)
+    private static void CheckConflictingMembers(INamedTypeSymbol symbol, string name, Location classLocation, Action<DiagnosticDescriptor, Location?, object[]> report)
     {
         foreach (ISymbol member in symbol.GetMembers())
         {
@@ -271,7 +295,52 @@ internal static class NetworkParser
                 report(DiagnosticDescriptors.ConflictingMember, member.Locations[0], new object[] { name, member.Name });
             }
         }
+
+        // Inherited members the generated ones would hide (CS0108 in generated code, an error under warnings-as-errors).
+        for (INamedTypeSymbol? type = symbol.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            foreach (ISymbol member in type.GetMembers())
+            {
+                if (member.DeclaredAccessibility != Accessibility.Private && !member.IsImplicitlyDeclared
+                    && member is not IMethodSymbol { MethodKind: MethodKind.Constructor }
+                    && GeneratedMemberNames.Contains(member.Name))
+                {
+                    report(DiagnosticDescriptors.ConflictingMember, classLocation, new object[] { name, $"{member.Name} (from {type.Name})" });
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// The class is generated from the declaration that carries its first [Network] attribute; the parser runs once
+    /// per declaration with [Network] (a repeated one is CS0579), so the others must produce nothing.
+    /// </summary>
+    private static bool IsFirstNetworkDeclaration(INamedTypeSymbol symbol, SyntaxNode target, CancellationToken ct)
+    {
+        SyntaxReference? first = null;
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != KnownTypeNames.NetworkAttribute || attribute.ApplicationSyntaxReference is not { } reference)
+            {
+                continue;
+            }
+            if (first is null || Compare(reference, first) < 0)
+            {
+                first = reference;
+            }
+        }
+        // Attribute -> attribute list -> type declaration.
+        return first is null || first.GetSyntax(ct).Parent?.Parent == target;
+
+        static int Compare(SyntaxReference x, SyntaxReference y)
+        {
+            int byFile = string.CompareOrdinal(x.SyntaxTree.FilePath, y.SyntaxTree.FilePath);
+            return byFile != 0 ? byFile : x.Span.Start.CompareTo(y.Span.Start);
+        }
+    }
+
+    /// <summary>Nested types every network contains; the class itself cannot have one of these names.</summary>
+    public static readonly ImmutableHashSet<string> ReservedTypeNames = ImmutableHashSet.Create("Kernels", "InputVector", "OutputVector", "TrainingWorkspace");
 
     private static bool HasErrors(AttributeData attribute) =>
         attribute.AttributeClass is null or IErrorTypeSymbol
@@ -287,16 +356,23 @@ internal static class NetworkParser
         var containers = new List<TypeDeclarationSpec>();
         for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
         {
-            containers.Insert(0, new TypeDeclarationSpec(Keyword(container), container.Identifier.ValueText));
+            containers.Insert(0, new TypeDeclarationSpec(Keyword(container), Escape(container.Identifier.ValueText)));
         }
-        string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString();
+        string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString(
+            SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted));
         return new TypeHierarchySpec(
             ns,
             new EquatableArray<TypeDeclarationSpec>(containers.ToArray()),
-            new TypeDeclarationSpec(Keyword(syntax), symbol.Name),
+            new TypeDeclarationSpec(Keyword(syntax), Escape(symbol.Name)),
             symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             symbol.ToDisplayString());
     }
+
+    /// <summary>A name as C# source: keywords get '@' (class @event).</summary>
+    private static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(identifier) is SyntaxKind.RecordKeyword
+            ? "@" + identifier
+            : identifier;
 
     private static string Keyword(TypeDeclarationSyntax declaration) => declaration switch
     {

@@ -1,0 +1,52 @@
+using System;
+
+namespace StaticNN.Data;
+
+/// <summary>A CSV file that <see cref="CsvLoader"/> cannot turn into a <see cref="Dataset"/>; the message names the line, the column and the reason.</summary>
+public sealed class CsvFormatException : FormatException
+{
+    /// <summary>Creates the exception for a problem at <paramref name="lineNumber"/> (1-based).</summary>
+    /// <param name="lineNumber">1-based physical line number where the offending record starts.</param>
+    /// <param name="columnNumber">1-based column number, or null when the problem is not tied to one column.</param>
+    /// <param name="columnName">The column's header name, when known.</param>
+    /// <param name="reason">What is wrong.</param>
+    /// <param name="filePath">The file, when loading from a path.</param>
+    public CsvFormatException(int lineNumber, int? columnNumber, string? columnName, string reason, string? filePath = null)
+        : base(Format(lineNumber, columnNumber, columnName, reason, filePath))
+    {
+        LineNumber = lineNumber;
+        ColumnNumber = columnNumber;
+        ColumnName = columnName;
+        Reason = reason;
+        FilePath = filePath;
+    }
+
+    /// <summary>1-based physical line number where the offending record starts (blank lines and the header are counted).</summary>
+    public int LineNumber { get; }
+
+    /// <summary>1-based column number, or null when the problem is not tied to one column.</summary>
+    public int? ColumnNumber { get; }
+
+    /// <summary>The column's header name, when the file has a header.</summary>
+    public string? ColumnName { get; }
+
+    /// <summary>What is wrong, without the location.</summary>
+    public string Reason { get; }
+
+    /// <summary>The file being read, or null when reading from a <see cref="System.IO.TextReader"/>.</summary>
+    public string? FilePath { get; }
+
+    private static string Format(int lineNumber, int? columnNumber, string? columnName, string reason, string? filePath)
+    {
+        string where = $"Line {lineNumber}";
+        if (columnNumber is int column)
+        {
+            where += columnName is null ? $", column {column}" : $", column {column} ('{columnName}')";
+        }
+        if (filePath is not null)
+        {
+            where += $" of '{filePath}'";
+        }
+        return $"{where}: {reason}";
+    }
+}
