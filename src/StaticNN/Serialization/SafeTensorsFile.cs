@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.IO;
+
+namespace StaticNN.Serialization;
+
+/// <summary>
+/// Reads and writes the <see href="https://github.com/huggingface/safetensors">safetensors</see> format, the weight
+/// format of Hugging Face and of <c>safetensors.torch.save_file</c>: an 8-byte little-endian header length N, N bytes
+/// of UTF-8 JSON <c>{"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
+/// "__metadata__": {string: string}}</c> (offsets relative to the first byte after the header), then the raw
+/// little-endian tensor data. To save or load a network, use <c>network.Save(path)</c> and <c>network.Load(path)</c>
+/// (<see cref="WeightFileExtensions"/>); this class is for inspecting files and building them by hand.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Reading</b> validates the whole header against the real length of the file before allocating anything it
+/// declares: the header length must be at most the bytes that follow it and at most <see cref="MaxHeaderLength"/>; the
+/// header must be UTF-8 JSON starting with <c>{</c>, an object whose values are tensor entries (plus an optional
+/// <c>__metadata__</c> object of strings) with no duplicate names; each entry needs <c>dtype</c> (a string naming a
+/// dtype the format defines), <c>shape</c> (an array of non-negative integers) and <c>data_offsets</c> (two
+/// non-negative integers, begin &lt;= end); the element count times the dtype's width, computed with overflow checks,
+/// must equal end - begin; and the tensors, sorted by offset, must cover the data section exactly, without gaps or
+/// overlaps, up to the end of the file (as the reference implementation requires). Unknown fields inside an entry are
+/// ignored, as the reference implementation does. Every violation throws <see cref="WeightFileException"/> naming the
+/// file and the problem; I/O failures (missing file, access denied) propagate as <see cref="IOException"/> and friends.
+/// </para>
+/// <para>
+/// <b>Writing</b> produces the reference implementation's layout: tensors ordered by dtype (widest alignment first,
+/// in the reference's enum order) then by name (ordinal), so an all-F32 file is in name order; compact JSON with
+/// <c>__metadata__</c> first (omitted when empty, keys in ordinal order) and each entry's fields in the order dtype,
+/// shape, data_offsets; the header padded with spaces to a multiple of 8 bytes so the data is 8-byte aligned.
+/// <see cref="Write(string)"/> replaces the file atomically (temporary file, flush to disk, rename).
+/// </para>
+/// </remarks>
+public sealed class SafeTensorsFile
+{
+    /// <summary>Largest header accepted when reading, in bytes (the reference implementation's limit, 100 MB).</summary>
+    public const int MaxHeaderLength = 100_000_000;
+
+    private readonly List<SafeTensor> _tensors = [];
+    private readonly Dictionary<string, SafeTensor> _byName = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty file (no tensors, no metadata).</summary>
+    public SafeTensorsFile()
+    {
+    }
+
+    /// <summary>The tensors: for a file read from disk, in the order of its header; otherwise in the order added.</summary>
+    public IReadOnlyList<SafeTensor> Tensors => _tensors;
+
+    /// <summary>The <c>__metadata__</c> map of free-form strings (empty when the file has none).</summary>
+    public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The tensor named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">There is no such tensor.</exception>
+    public SafeTensor this[string name] => _byName.TryGetValue(name, out SafeTensor? tensor)
+        ? tensor
+        : throw new KeyNotFoundException($"The file has no tensor named '{name}'.");
+
+    /// <summary>Adds a tensor.</summary>
+    /// <exception cref="ArgumentException">A tensor with the same name is already in the file.</exception>
+    public void Add(SafeTensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!_byName.TryAdd(tensor.Name, tensor))
+        {
+            throw new ArgumentException($"The file already has a tensor named '{tensor.Name}'.", nameof(tensor));
+        }
+        _tensors.Add(tensor);
+    }
+
+    /// <summary>Finds a tensor by name.</summary>
+    public bool TryGetTensor(string name, [NotNullWhen(true)] out SafeTensor? tensor) => _byName.TryGetValue(name, out tensor);
+
+    /// <summary>Reads and validates a safetensors file.</summary>
+    /// <exception cref="WeightFileException">The file is not a valid safetensors file (see the remarks of <see cref="SafeTensorsFile"/>), or a tensor is larger than an array can hold.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SafeTensorsFile Read(string path)
+    {
+        using FileStream stream = SafeTensorsIO.OpenRead(path);
+        return ReadCore(stream, stream.Length, path);
+    }
+
+    /// <summary>
+    /// Reads and validates a safetensors file from <paramref name="stream"/>, from its current position to its end. A
+    /// non-seekable stream is first copied to memory.
+    /// </summary>
+    /// <exception cref="WeightFileException">The data is not a valid safetensors file.</exception>
+    public static SafeTensorsFile Read(Stream stream)
+    {
+        Stream readable = SafeTensorsIO.PrepareForReading(stream, out long available);
+        return ReadCore(readable, available, SafeTensorsIO.NameOf(stream));
+    }
+
+    private static SafeTensorsFile ReadCore(Stream stream, long available, string? source)
+    {
+        SafeTensorsHeader header = SafeTensorsHeader.Read(stream, available, source);
+        foreach (SafeTensorsEntry entry in header.Entries)
+        {
+            if (entry.ByteLength > Array.MaxLength)
+            {
+                throw new WeightFileException(
+                    $"tensor '{entry.Name}' has {entry.ByteLength} bytes, more than SafeTensorsFile can hold in one array ({Array.MaxLength})", source);
+            }
+        }
+        var data = new Dictionary<SafeTensorsEntry, byte[]>();
+        foreach (SafeTensorsEntry entry in header.EntriesInDataOrder())
+        {
+            byte[] bytes = new byte[entry.ByteLength];
+            SafeTensorsHeader.ReadExactly(stream, bytes, $"the data of tensor '{entry.Name}'", source);
+            data[entry] = bytes;
+        }
+        var file = new SafeTensorsFile();
+        foreach (SafeTensorsEntry entry in header.Entries)
+        {
+            file.Add(SafeTensor.FromValidated(entry.Name, entry.DType, entry.Shape, data[entry]));
+        }
+        if (header.Metadata is not null)
+        {
+            foreach (KeyValuePair<string, string> pair in header.Metadata)
+            {
+                file.Metadata.Add(pair.Key, pair.Value);
+            }
+        }
+        return file;
+    }
+
+    /// <summary>
+    /// Writes the file to <paramref name="path"/> atomically: to a temporary file in the same folder
+    /// (<c>.{name}.{guid}.tmp</c>), flushed to disk, then renamed over <paramref name="path"/>. A failure or a crash
+    /// leaves any previous file intact (after a crash the temporary file may remain).
+    /// </summary>
+    /// <exception cref="ArgumentException">A metadata key or value is null or not valid UTF-16.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public void Write(string path)
+    {
+        List<SafeTensor> ordered = Ordered();
+        byte[] header = Header(ordered, out long dataLength);
+        SafeTensorsIO.WriteAtomically(path, header.Length + dataLength, stream => WriteBody(stream, header, ordered));
+    }
+
+    /// <summary>Writes the file to <paramref name="stream"/> at its current position.</summary>
+    /// <exception cref="ArgumentException">A metadata key or value is null or not valid UTF-16.</exception>
+    public void Write(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        List<SafeTensor> ordered = Ordered();
+        byte[] header = Header(ordered, out _);
+        WriteBody(stream, header, ordered);
+    }
+
+    private List<SafeTensor> Ordered()
+    {
+        var ordered = new List<SafeTensor>(_tensors);
+        SafeTensorsIO.SortLikeReference(ordered, static t => t.Name, static t => t.DType);
+        return ordered;
+    }
+
+    private byte[] Header(List<SafeTensor> ordered, out long dataLength)
+    {
+        var layout = new List<SafeTensorsLayoutItem>(ordered.Count);
+        foreach (SafeTensor tensor in ordered)
+        {
+            layout.Add(new SafeTensorsLayoutItem(tensor.Name, tensor.DType, tensor.RawShape, tensor.RawData.Length));
+        }
+        return SafeTensorsIO.BuildHeader(layout, Metadata, out dataLength);
+    }
+
+    private static void WriteBody(Stream stream, byte[] header, List<SafeTensor> ordered)
+    {
+        stream.Write(header);
+        foreach (SafeTensor tensor in ordered)
+        {
+            stream.Write(tensor.RawData);
+        }
+        stream.Flush();
+    }
+}

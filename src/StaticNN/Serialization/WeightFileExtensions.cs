@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using StaticNN.Serialization;
+
+namespace StaticNN;
+
+/// <summary>
+/// Saves and loads a network's weights as a <see href="https://github.com/huggingface/safetensors">safetensors</see>
+/// file that PyTorch reads and writes (<c>safetensors.torch.save_file</c> / <c>load_file</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Tensor names and layout.</b> Layer <c>i</c> is stored as <c>layers.{i}.weight</c>, float32 of shape
+/// [out, in] (row-major, PyTorch's <c>nn.Linear.weight</c>), and <c>layers.{i}.bias</c> of shape [out] (absent when
+/// the layer has no bias, <c>UseBias = false</c>). These are the <c>state_dict</c> names of a PyTorch module that
+/// keeps its <c>nn.Linear</c> layers in an <c>nn.ModuleList</c> attribute named <c>layers</c>.
+/// </para>
+/// <para>
+/// Loading also accepts the names of a plain <c>nn.Sequential</c> <c>state_dict</c>, where activation modules take
+/// indices too: <c>nn.Sequential(nn.Linear(4, 10), nn.ReLU(), nn.Linear(10, 3))</c> saves <c>0.weight</c>,
+/// <c>0.bias</c>, <c>2.weight</c>, <c>2.bias</c>. When no name in the file starts with <c>layers.</c> and some are
+/// <c>{k}.weight</c>, the Linear with the smallest k is layer 0, the next is layer 1, and so on (so the file must hold
+/// exactly <c>LayerCount</c> weights; its biases are <c>{k}.bias</c>). Other prefixes (<c>model.0.weight</c>) are not
+/// recognised; rename the keys in Python before saving.
+/// </para>
+/// <para>
+/// <b>Validation.</b> Loading checks the file's structure (see <see cref="SafeTensorsFile"/>), then every tensor the
+/// network needs: present, dtype F32, and the exact shape; a tensor the network does not use is an error too. The first
+/// problem is thrown as a <see cref="WeightFileException"/> that names the file and the tensor, for example
+/// "layers.1.weight has shape [3, 12] in the file but the network expects [3, 10]". Loading is all-or-nothing: the
+/// values are read into temporary arrays and set only after everything was read, so a failed load leaves the network
+/// unchanged. Values are not range-checked (NaN and infinities load as they are).
+/// </para>
+/// <para>
+/// <b>Saving</b> writes the layout of <c>safetensors.torch.save_file</c> (tensors in name order, header padded to 8
+/// bytes) with the given metadata as <c>__metadata__</c> (omitted when null or empty). <see cref="Save{T}(T, string, IReadOnlyDictionary{string, string})"/>
+/// replaces the file atomically: it writes <c>.{name}.{guid}.tmp</c> in the same folder, flushes it to disk, then
+/// renames it over the target, so a crash or a failure mid-save leaves the previous file intact. A temporary file is
+/// deleted when saving fails with an exception, but one left behind by a killed process is not cleaned up. The new file
+/// gets default permissions (those of the old file are not copied).
+/// </para>
+/// </remarks>
+public static class WeightFileExtensions
+{
+    /// <summary>Saves the network's weights to a safetensors file, replacing it atomically.</summary>
+    /// <typeparam name="T">The generated network class.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="path">The file to write (conventionally <c>*.safetensors</c>).</param>
+    /// <param name="metadata">Free-form strings stored as the file's <c>__metadata__</c>; null or empty for none.</param>
+    /// <exception cref="ArgumentException">The path is empty or names a folder, or a metadata key or value is null or not valid UTF-16.</exception>
+    /// <exception cref="IOException">The file cannot be written; any previous file is unchanged.</exception>
+    public static void Save<T>(this T network, string path, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : class, ITrainableNetwork<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        List<Tensor> tensors = Layout<T>();
+        byte[] header = Header(tensors, metadata, out long dataLength);
+        SafeTensorsIO.WriteAtomically(path, header.Length + dataLength, stream => WriteBody(network, stream, header, tensors));
+    }
+
+    /// <summary>Writes the network's weights in the safetensors format to <paramref name="stream"/>, at its current position.</summary>
+    /// <typeparam name="T">The generated network class.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="stream">A writable stream; it is flushed, not closed.</param>
+    /// <param name="metadata">Free-form strings stored as the file's <c>__metadata__</c>; null or empty for none.</param>
+    /// <exception cref="ArgumentException">A metadata key or value is null or not valid UTF-16, or the stream is not writable.</exception>
+    public static void Save<T>(this T network, Stream stream, IReadOnlyDictionary<string, string>? metadata = null)
+        where T : class, ITrainableNetwork<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanWrite)
+        {
+            throw new ArgumentException("The stream is not writable.", nameof(stream));
+        }
+        List<Tensor> tensors = Layout<T>();
+        byte[] header = Header(tensors, metadata, out _);
+        WriteBody(network, stream, header, tensors);
+    }
+
+    /// <summary>
+    /// Loads the network's weights from a safetensors file (written by <c>Save</c>, or by PyTorch with the names
+    /// described in <see cref="WeightFileExtensions"/>). All or nothing: on any error the network is unchanged.
+    /// </summary>
+    /// <typeparam name="T">The generated network class.</typeparam>
+    /// <param name="network">The network, whose weights are replaced.</param>
+    /// <param name="path">The file to read.</param>
+    /// <returns>The file's <c>__metadata__</c> (empty when it has none).</returns>
+    /// <exception cref="WeightFileException">The file is malformed or does not match the network (the message names the first problem).</exception>
+    /// <exception cref="IOException">The file cannot be read (for example <see cref="FileNotFoundException"/>).</exception>
+    public static IReadOnlyDictionary<string, string> Load<T>(this T network, string path)
+        where T : class, ITrainableNetwork<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using FileStream stream = SafeTensorsIO.OpenRead(path);
+        return LoadCore(network, stream, stream.Length, path);
+    }
+
+    /// <summary>
+    /// Loads the network's weights from safetensors data in <paramref name="stream"/>, from its current position to its
+    /// end (a non-seekable stream is first copied to memory). All or nothing: on any error the network is unchanged.
+    /// </summary>
+    /// <typeparam name="T">The generated network class.</typeparam>
+    /// <param name="network">The network, whose weights are replaced.</param>
+    /// <param name="stream">A readable stream; it is not closed.</param>
+    /// <returns>The file's <c>__metadata__</c> (empty when it has none).</returns>
+    /// <exception cref="WeightFileException">The data is malformed or does not match the network.</exception>
+    public static IReadOnlyDictionary<string, string> Load<T>(this T network, Stream stream)
+        where T : class, ITrainableNetwork<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        Stream readable = SafeTensorsIO.PrepareForReading(stream, out long available);
+        return LoadCore(network, readable, available, SafeTensorsIO.NameOf(stream));
+    }
+
+    private static IReadOnlyDictionary<string, string> LoadCore<T>(T network, Stream stream, long available, string? source)
+        where T : class, ITrainableNetwork<T>
+    {
+        SafeTensorsHeader header = SafeTensorsHeader.Read(stream, available, source);
+        LayerTensors[] layers = WeightFileBinding.Bind<T>(header, source);
+
+        // Sizes come from the compiled network (the header was checked to match them), never from the file.
+        var weights = new float[layers.Length][];
+        var biases = new float[layers.Length][];
+        var destinations = new Dictionary<SafeTensorsEntry, float[]>();
+        for (int i = 0; i < layers.Length; i++)
+        {
+            LayerInfo info = T.GetLayerInfo(i);
+            weights[i] = new float[info.WeightCount];
+            biases[i] = new float[info.BiasCount];
+            destinations[layers[i].Weight] = weights[i];
+            if (layers[i].Bias is SafeTensorsEntry bias)
+            {
+                destinations[bias] = biases[i];
+            }
+        }
+        // Every tensor is bound and the tensors tile the data section, so reading them in offset order is sequential.
+        foreach (SafeTensorsEntry entry in header.EntriesInDataOrder())
+        {
+            SafeTensorsIO.ReadSingles(stream, destinations[entry], entry.Name, source);
+        }
+
+        for (int i = 0; i < layers.Length; i++)
+        {
+            network.SetLayerParameters(i, weights[i], biases[i]);
+        }
+        return new ReadOnlyDictionary<string, string>(header.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
+    }
+
+    private readonly record struct Tensor(string Name, int Layer, bool IsWeight, long[] Shape);
+
+    private static List<Tensor> Layout<T>() where T : class, ITrainableNetwork<T>
+    {
+        var tensors = new List<Tensor>(2 * T.LayerCount);
+        for (int i = 0; i < T.LayerCount; i++)
+        {
+            LayerInfo info = T.GetLayerInfo(i);
+            tensors.Add(new Tensor(WeightFileBinding.WeightName(i), i, true, [info.OutputSize, info.InputSize]));
+            if (info.HasBias)
+            {
+                tensors.Add(new Tensor(WeightFileBinding.BiasName(i), i, false, [info.OutputSize]));
+            }
+        }
+        SafeTensorsIO.SortLikeReference(tensors, static t => t.Name, static _ => SafeTensorsDTypes.F32);
+        return tensors;
+    }
+
+    private static byte[] Header(List<Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, out long dataLength)
+    {
+        var layout = new List<SafeTensorsLayoutItem>(tensors.Count);
+        foreach (Tensor tensor in tensors)
+        {
+            long elements = 1;
+            foreach (long dimension in tensor.Shape)
+            {
+                elements *= dimension;
+            }
+            layout.Add(new SafeTensorsLayoutItem(tensor.Name, SafeTensorsDTypes.F32, tensor.Shape, elements * sizeof(float)));
+        }
+        return SafeTensorsIO.BuildHeader(layout, metadata, out dataLength);
+    }
+
+    private static void WriteBody<T>(T network, Stream stream, byte[] header, List<Tensor> tensors)
+        where T : class, ITrainableNetwork<T>
+    {
+        stream.Write(header);
+        int cached = -1;
+        float[] weight = [];
+        float[] bias = [];
+        foreach (Tensor tensor in tensors)
+        {
+            // A layer's bias and weight are adjacent in name order, so each layer is copied out once.
+            if (tensor.Layer != cached)
+            {
+                LayerInfo info = T.GetLayerInfo(tensor.Layer);
+                weight = new float[info.WeightCount];
+                bias = new float[info.BiasCount];
+                network.GetLayerParameters(tensor.Layer, weight, bias);
+                cached = tensor.Layer;
+            }
+            SafeTensorsIO.WriteSingles(stream, tensor.IsWeight ? weight : bias);
+        }
+        stream.Flush();
+    }
+}
