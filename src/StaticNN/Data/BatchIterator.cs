@@ -148,12 +148,42 @@ public sealed class BatchIterator
         }
 
         _position += count;
+        if (_shuffle)
+        {
+            PrefetchNextBatch(features, featureSize);
+        }
         batch = new Batch(
             count,
             _features.AsSpan(0, count * featureSize),
             targetSize > 0 ? _targets.AsSpan(0, count * targetSize) : default,
             targetSize > 0 ? default : _labels.AsSpan(0, count));
         return true;
+    }
+
+    /// <summary>
+    /// Asks the CPU to start loading the next batch's rows into L2. Shuffled rows sit at random places in a large array
+    /// (Fashion-MNIST: 188 MB); without the hint each row copy waits on DRAM, with it the misses overlap with the
+    /// training step that runs on the current batch. Only a hint: nothing is read, so a moved array is harmless.
+    /// </summary>
+    private unsafe void PrefetchNextBatch(ReadOnlySpan<float> features, int featureSize)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            return;
+        }
+        int end = Math.Min(_position + BatchSize, Dataset.Count);
+        int rowBytes = featureSize * sizeof(float);
+        fixed (float* first = features)
+        {
+            for (int i = _position; i < end; i++)
+            {
+                byte* row = (byte*)(first + (long)_order[i] * featureSize);
+                for (int offset = 0; offset < rowBytes; offset += 64)
+                {
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch1(row + offset);
+                }
+            }
+        }
     }
 
     /// <summary>Mixes (seed, epoch) into one generator seed; bijective in each argument for a fixed other one, so epochs never collide.</summary>
