@@ -64,6 +64,12 @@ public interface ITrainableNetwork<TSelf> where TSelf : class, ITrainableNetwork
     /// </summary>
     int CopyLastBatchOutputs(Span<float> outputs);
 
+    /// <summary>Copies a BatchNorm layer's running mean and variance (inference statistics) out.</summary>
+    void GetLayerRunningStatistics(int layer, Span<float> mean, Span<float> variance);
+
+    /// <summary>Sets a BatchNorm layer's running mean and variance (inference statistics).</summary>
+    void SetLayerRunningStatistics(int layer, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance);
+
     /// <summary>Copies layer <paramref name="layer"/>'s parameters out in PyTorch's layout (weight[out, in] row-major).</summary>
     void GetLayerParameters(int layer, Span<float> weight, Span<float> bias);
 

@@ -3,8 +3,18 @@ namespace StaticNN;
 /// <summary>Kind of a compiled layer.</summary>
 public enum LayerKind
 {
-    /// <summary>Fully connected layer (<see cref="DenseAttribute"/>).</summary>
+    /// <summary>Fully connected layer (<see cref="DenseAttribute"/>): weight [out, in], bias [out].</summary>
     Dense = 0,
+    /// <summary>Inverted dropout (<see cref="DropoutAttribute"/>); no parameters.</summary>
+    Dropout = 1,
+    /// <summary>Batch normalization (<see cref="BatchNormAttribute"/>): weight (scale) and bias (shift) [size], running statistics.</summary>
+    BatchNorm = 2,
+    /// <summary>Layer normalization (<see cref="LayerNormAttribute"/>): weight (scale) and bias (shift) [size].</summary>
+    LayerNorm = 3,
+    /// <summary>An activation layer (<see cref="ActivationAttribute"/>); no parameters.</summary>
+    Activation = 4,
+    /// <summary>The end of a residual block: adds the block's input; no parameters.</summary>
+    Residual = 5,
 }
 
 /// <summary>Shape and settings of one compiled layer, in the logical (PyTorch) layout.</summary>
@@ -16,9 +26,32 @@ public enum LayerKind
 /// <param name="Alpha">The activation's parameter (LeakyReLU slope, ELU scale); 0 when unused.</param>
 public readonly record struct LayerInfo(LayerKind Kind, int InputSize, int OutputSize, bool HasBias, Activation Activation, float Alpha)
 {
-    /// <summary>Number of weights: <see cref="OutputSize"/> x <see cref="InputSize"/>.</summary>
-    public int WeightCount => OutputSize * InputSize;
+    /// <summary>Number of weights: out x in for Dense, the size for normalization layers (the scale), else 0.</summary>
+    public int WeightCount => Kind switch
+    {
+        LayerKind.Dense => OutputSize * InputSize,
+        LayerKind.BatchNorm or LayerKind.LayerNorm => OutputSize,
+        _ => 0,
+    };
 
-    /// <summary>Number of bias values: <see cref="OutputSize"/> or 0.</summary>
+    /// <summary>Number of bias values: the output size for Dense with a bias and for normalization layers (the shift), else 0.</summary>
     public int BiasCount => HasBias ? OutputSize : 0;
+
+    /// <summary>Dropout rate (0 for other kinds).</summary>
+    public float Rate { get; init; }
+
+    /// <summary>BatchNorm running-statistics momentum (0 for other kinds).</summary>
+    public float Momentum { get; init; }
+
+    /// <summary>Normalization epsilon (0 for other kinds).</summary>
+    public float Epsilon { get; init; }
+
+    /// <summary>Dense L2 weight penalty (0 when none).</summary>
+    public float L2 { get; init; }
+
+    /// <summary>For a Residual layer, the layer whose output it adds (-1: the network input); -2 for other kinds.</summary>
+    public int ResidualSource { get; init; } = -2;
+
+    /// <summary>Whether the layer keeps running statistics (BatchNorm): running_mean and running_var, [size] each.</summary>
+    public bool HasRunningStatistics => Kind == LayerKind.BatchNorm;
 }

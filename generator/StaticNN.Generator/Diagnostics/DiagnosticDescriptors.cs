@@ -136,6 +136,30 @@ public static class DiagnosticDescriptors
         DiagnosticCategories.Shape, DiagnosticSeverity.Error,
         "An infinite slope or scale makes every output infinite or NaN.");
 
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Create(
+        "SNN0105", "Dropout rate must be in [0, 1)",
+        "Layer {0} of '{1}' has dropout rate {2}; it must be at least 0 and below 1",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "The rate is the fraction of values dropped in training; 1 would drop everything.");
+
+    public static readonly DiagnosticDescriptor ResidualSizeMismatch = Create(
+        "SNN0106", "Residual block changes the size",
+        "The residual block ending at layer {0} of '{1}' takes {2} values but produces {3}; x + f(x) needs equal sizes",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "A residual block adds its input to its output, so the layers inside must end with the size they started with.");
+
+    public static readonly DiagnosticDescriptor ResidualUnbalanced = Create(
+        "SNN0107", "Residual markers do not pair up",
+        "'{0}' has a [{1}] without a matching [{2}]",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Every [ResidualBegin] needs a later [ResidualEnd] and the other way round; blocks may nest and must contain at least one layer.");
+
+    public static readonly DiagnosticDescriptor LayerSettingOutOfRange = Create(
+        "SNN0108", "Layer setting out of range",
+        "Layer {0} of '{1}' sets {2} to {3}; {4}",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "L2 must be finite and at least 0; BatchNorm momentum must be in [0, 1); epsilon must be positive and finite.");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "SNN9001", "StaticNN generator internal error",
         "StaticNN could not generate '{0}' ({1}); please report this with the declaration",

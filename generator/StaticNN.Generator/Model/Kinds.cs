@@ -28,4 +28,9 @@ internal enum LossKind
 internal enum LayerKind
 {
     Dense = 0,
+    Dropout = 1,
+    BatchNorm = 2,
+    LayerNorm = 3,
+    Activation = 4,
+    Residual = 5,
 }

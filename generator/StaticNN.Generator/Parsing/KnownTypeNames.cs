@@ -6,4 +6,16 @@ internal static class KnownTypeNames
     public const string NetworkAttribute = "StaticNN.NetworkAttribute";
     public const string InputAttribute = "StaticNN.InputAttribute";
     public const string DenseAttribute = "StaticNN.DenseAttribute";
+    public const string DropoutAttribute = "StaticNN.DropoutAttribute";
+    public const string BatchNormAttribute = "StaticNN.BatchNormAttribute";
+    public const string LayerNormAttribute = "StaticNN.LayerNormAttribute";
+    public const string ActivationAttribute = "StaticNN.ActivationAttribute";
+    public const string ResidualBeginAttribute = "StaticNN.ResidualBeginAttribute";
+    public const string ResidualEndAttribute = "StaticNN.ResidualEndAttribute";
+
+    /// <summary>Attributes that declare layers (or residual markers), read in source order.</summary>
+    public static readonly string[] LayerAttributes =
+    {
+        DenseAttribute, DropoutAttribute, BatchNormAttribute, LayerNormAttribute, ActivationAttribute, ResidualBeginAttribute, ResidualEndAttribute,
+    };
 }

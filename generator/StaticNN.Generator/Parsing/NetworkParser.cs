@@ -26,7 +26,8 @@ internal static class NetworkParser
         "InputSize", "OutputSize", "ParameterCount", "ParameterBlockLength", "LayerCount", "Loss", "GetLayerInfo",
         "Parameters", "Predict", "PredictBatch", "PredictClass", "ComputeGradients", "ComputeLoss",
         "GetLayerParameters", "SetLayerParameters", "CopyLastBatchOutputs", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
-        "ForwardTraining", "Backward", "GetWorkspace", "_parameters", "_workspace");
+        "Forward", "Backward", "GetWorkspace", "CopyLastDropoutMask", "GetLayerRunningStatistics", "SetLayerRunningStatistics",
+        "_parameters", "_workspace", "_state", "_trainingRandom");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
@@ -136,7 +137,7 @@ internal static class NetworkParser
             {
                 inputs.Add(attribute);
             }
-            else if (attributeName == KnownTypeNames.DenseAttribute)
+            else if (attributeName is not null && Array.IndexOf(KnownTypeNames.LayerAttributes, attributeName) >= 0)
             {
                 layers.Add(attribute);
             }
@@ -179,39 +180,119 @@ internal static class NetworkParser
         var layerSpecs = new List<LayerSpec>();
         int previousSize = inputSize;
         long parameterCount = 0;
-        for (int index = 0; index < layers.Count; index++)
+        int layerTotal = layers.Count(l => l.AttributeClass?.ToDisplayString() is not (KnownTypeNames.ResidualBeginAttribute));
+        var openBlocks = new Stack<(int Source, int Size, int FirstLayer)>();
+        bool layersValid = true;
+        foreach (AttributeData layer in layers)
         {
             ct.ThrowIfCancellationRequested();
-            AttributeData layer = layers[index];
             Location? location = AttributeLocation(layer, ct);
-            if (HasErrors(layer) || layer.ConstructorArguments.Length != 2
-                || layer.ConstructorArguments[0].Value is not int units || layer.ConstructorArguments[1].Value is not int activationValue)
+            string kindName = layer.AttributeClass!.Name.Replace("Attribute", "");
+            int index = layerSpecs.Count;
+            if (HasErrors(layer))
             {
-                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Dense", name);
+                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, kindName, name);
+                layersValid = false;
+                continue;
+            }
+            var named = layer.NamedArguments.ToDictionary(a => a.Key, a => a.Value.Value);
+            float NamedFloat(string key, float fallback) => named.TryGetValue(key, out object? v) && v is float f ? f : fallback;
+
+            switch (layer.AttributeClass!.ToDisplayString())
+            {
+                case KnownTypeNames.ResidualBeginAttribute:
+                    openBlocks.Push((index - 1, previousSize, index));
+                    continue;
+
+                case KnownTypeNames.ResidualEndAttribute:
+                    if (openBlocks.Count == 0 || openBlocks.Peek().FirstLayer == index)
+                    {
+                        Report(DiagnosticDescriptors.ResidualUnbalanced, location, name, "ResidualEnd", "ResidualBegin");
+                        layersValid = false;
+                        continue;
+                    }
+                    (int source, int blockSize, _) = openBlocks.Pop();
+                    if (blockSize != previousSize)
+                    {
+                        Report(DiagnosticDescriptors.ResidualSizeMismatch, location, index, name, blockSize, previousSize);
+                        layersValid = false;
+                    }
+                    layerSpecs.Add(new LayerSpec(index, LayerKind.Residual, previousSize, previousSize, ActivationKind.Identity, 0f, false, ResidualSource: source));
+                    continue;
+
+                case KnownTypeNames.DropoutAttribute:
+                {
+                    float rate = layer.ConstructorArguments[0].Value is float r ? r : float.NaN;
+                    if (!(rate >= 0f && rate < 1f))
+                    {
+                        Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, index, name, rate.ToString("R", CultureInfo.InvariantCulture));
+                    }
+                    layerSpecs.Add(new LayerSpec(index, LayerKind.Dropout, previousSize, previousSize, ActivationKind.Identity, 0f, false, Rate: rate));
+                    continue;
+                }
+
+                case KnownTypeNames.BatchNormAttribute:
+                case KnownTypeNames.LayerNormAttribute:
+                {
+                    bool batch = layer.AttributeClass!.Name == "BatchNormAttribute";
+                    float momentum = batch ? NamedFloat("Momentum", 0.99f) : 0f;
+                    float epsilon = NamedFloat("Epsilon", 1e-3f);
+                    if (batch && !(momentum >= 0f && momentum < 1f))
+                    {
+                        Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "Momentum", momentum.ToString("R", CultureInfo.InvariantCulture), "it must be in [0, 1)");
+                    }
+                    if (!(epsilon > 0f && !float.IsInfinity(epsilon)))
+                    {
+                        Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "Epsilon", epsilon.ToString("R", CultureInfo.InvariantCulture), "it must be positive and finite");
+                    }
+                    parameterCount += 2L * previousSize;
+                    layerSpecs.Add(new LayerSpec(index, batch ? LayerKind.BatchNorm : LayerKind.LayerNorm, previousSize, previousSize,
+                        ActivationKind.Identity, 0f, true, Momentum: momentum, Epsilon: epsilon));
+                    continue;
+                }
+            }
+
+            // Dense and Activation layers carry an activation.
+            bool dense = layer.AttributeClass!.Name == "DenseAttribute";
+            int units = previousSize;
+            int activationValue;
+            if (dense)
+            {
+                if (layer.ConstructorArguments.Length != 2 || layer.ConstructorArguments[0].Value is not int u || layer.ConstructorArguments[1].Value is not int a)
+                {
+                    Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Dense", name);
+                    layersValid = false;
+                    continue;
+                }
+                units = u;
+                activationValue = a;
+            }
+            else if (layer.ConstructorArguments.Length == 1 && layer.ConstructorArguments[0].Value is int a)
+            {
+                activationValue = a;
+            }
+            else
+            {
+                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Activation", name);
+                layersValid = false;
                 continue;
             }
             if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
             {
                 Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Activation", activationValue, name);
+                layersValid = false;
                 continue;
             }
             var activation = (ActivationKind)activationValue;
-            bool hasBias = true;
-            float alpha = float.NaN;
-            foreach (KeyValuePair<string, TypedConstant> argument in layer.NamedArguments)
-            {
-                if (argument.Key == "UseBias" && argument.Value.Value is bool useBias)
-                {
-                    hasBias = useBias;
-                }
-                else if (argument.Key == "Alpha" && argument.Value.Value is float alphaValue)
-                {
-                    alpha = alphaValue;
-                }
-            }
+            bool hasBias = !dense || !named.TryGetValue("UseBias", out object? useBias) || useBias is not false;
+            float alpha = NamedFloat("Alpha", float.NaN);
+            float l2 = NamedFloat("L2", 0f);
 
-            CheckSize($"Layer {index}", units, location);
-            if (activation == ActivationKind.Softmax && index != layers.Count - 1)
+            if (dense)
+            {
+                CheckSize($"Layer {index}", units, location);
+            }
+            if (activation == ActivationKind.Softmax && index != layerTotal - 1)
             {
                 Report(DiagnosticDescriptors.SoftmaxNotLast, location, index, name);
             }
@@ -222,15 +303,35 @@ internal static class NetworkParser
             }
             if (float.IsInfinity(alpha))
             {
-                Report(DiagnosticDescriptors.AlphaNotFinite, location, index, name, alpha.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Report(DiagnosticDescriptors.AlphaNotFinite, location, index, name, alpha.ToString(CultureInfo.InvariantCulture));
+            }
+            if (!(l2 >= 0f && !float.IsInfinity(l2)))
+            {
+                Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "L2", l2.ToString("R", CultureInfo.InvariantCulture), "it must be finite and at least 0");
             }
             float resolvedAlpha = !usesAlpha ? 0f
                 : !float.IsNaN(alpha) ? alpha
                 : activation == ActivationKind.LeakyReLU ? 0.01f : 1f;
 
-            parameterCount += (long)previousSize * units + (hasBias ? units : 0);
-            layerSpecs.Add(new LayerSpec(index, LayerKind.Dense, previousSize, units, activation, resolvedAlpha, hasBias));
+            if (dense)
+            {
+                parameterCount += (long)previousSize * units + (hasBias ? units : 0);
+                layerSpecs.Add(new LayerSpec(index, LayerKind.Dense, previousSize, units, activation, resolvedAlpha, hasBias, L2: l2));
+            }
+            else
+            {
+                layerSpecs.Add(new LayerSpec(index, LayerKind.Activation, previousSize, previousSize, activation, resolvedAlpha, false));
+            }
             previousSize = units;
+        }
+        if (openBlocks.Count > 0)
+        {
+            Report(DiagnosticDescriptors.ResidualUnbalanced, classLocation, name, "ResidualBegin", "ResidualEnd");
+            layersValid = false;
+        }
+        if (layers.Count > 0 && layerSpecs.Count == 0 && layersValid)
+        {
+            Report(DiagnosticDescriptors.NoLayers, classLocation, name);
         }
 
         if (parameterCount > MaxParameterCount)
@@ -238,7 +339,7 @@ internal static class NetworkParser
             Report(DiagnosticDescriptors.TooManyParameters, classLocation, name, parameterCount, MaxParameterCount);
         }
 
-        if (layerSpecs.Count > 0 && layerSpecs.Count == layers.Count)
+        if (layerSpecs.Count > 0 && layersValid)
         {
             ActivationKind last = layerSpecs[layerSpecs.Count - 1].Activation;
             Location? networkLocation = AttributeLocation(network, ct);

@@ -22,4 +22,10 @@ public sealed class DenseAttribute(int units, Activation activation = Activation
     /// (default 1). NaN means "the activation's default".
     /// </summary>
     public float Alpha { get; set; } = float.NaN;
+
+    /// <summary>
+    /// L2 penalty on the weights (biases excluded, as in Keras): adds <c>L2 * sum(w^2)</c> to the loss and
+    /// <c>2 * L2 * w</c> to the gradient. Default 0.
+    /// </summary>
+    public float L2 { get; set; }
 }

@@ -133,6 +133,18 @@ internal static class SafeTensorsIO
         }
     }
 
+    /// <summary>Reads and discards <paramref name="length"/> bytes (a tensor the network does not use); a short read is a <see cref="WeightFileException"/>.</summary>
+    public static void Skip(Stream stream, long length, string tensorName, string? source)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        while (length > 0)
+        {
+            int chunk = (int)Math.Min(length, buffer.Length);
+            SafeTensorsHeader.ReadExactly(stream, buffer.Slice(0, chunk), $"the data of tensor '{tensorName}'", source);
+            length -= chunk;
+        }
+    }
+
     /// <summary>Whether <paramref name="text"/> has no unpaired surrogate (so it has a UTF-8 form).</summary>
     public static bool IsValidUtf16(string text)
     {

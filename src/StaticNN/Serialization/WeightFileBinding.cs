@@ -5,8 +5,17 @@ using System.Linq;
 
 namespace StaticNN.Serialization;
 
-/// <summary>Where one layer's tensors are in a validated header.</summary>
-internal readonly record struct LayerTensors(SafeTensorsEntry Weight, SafeTensorsEntry? Bias);
+/// <summary>Which of a layer's tensors an entry holds.</summary>
+internal enum TensorPart
+{
+    Weight,
+    Bias,
+    RunningMean,
+    RunningVariance,
+}
+
+/// <summary>Where one layer's tensors are in a validated header (null where the layer has no such tensor).</summary>
+internal readonly record struct LayerTensors(SafeTensorsEntry? Weight, SafeTensorsEntry? Bias, SafeTensorsEntry? RunningMean, SafeTensorsEntry? RunningVariance);
 
 /// <summary>Matches the tensors of a safetensors header to the layers of a compiled network, name by name and shape by shape.</summary>
 internal static class WeightFileBinding
@@ -18,6 +27,40 @@ internal static class WeightFileBinding
 
     /// <summary>Canonical name of layer <paramref name="layer"/>'s bias: <c>layers.{layer}.bias</c>.</summary>
     public static string BiasName(int layer) => string.Create(CultureInfo.InvariantCulture, $"layers.{layer}.bias");
+
+    /// <summary>Canonical name of a tensor of a layer: <c>layers.{layer}.{weight|bias|running_mean|running_var}</c>.</summary>
+    public static string Name(int layer, TensorPart part) => string.Create(CultureInfo.InvariantCulture, $"layers.{layer}.{Suffix(part)}");
+
+    /// <summary>The PyTorch suffix of a tensor part.</summary>
+    public static string Suffix(TensorPart part) => part switch
+    {
+        TensorPart.Weight => "weight",
+        TensorPart.Bias => "bias",
+        TensorPart.RunningMean => "running_mean",
+        _ => "running_var",
+    };
+
+    /// <summary>The tensors a layer has, with their shapes (PyTorch layout).</summary>
+    public static IEnumerable<(TensorPart Part, long[] Shape)> Parts(LayerInfo info)
+    {
+        if (info.Kind == LayerKind.Dense)
+        {
+            yield return (TensorPart.Weight, [info.OutputSize, info.InputSize]);
+        }
+        else if (info.WeightCount > 0)
+        {
+            yield return (TensorPart.Weight, [info.OutputSize]);
+        }
+        if (info.BiasCount > 0)
+        {
+            yield return (TensorPart.Bias, [info.OutputSize]);
+        }
+        if (info.HasRunningStatistics)
+        {
+            yield return (TensorPart.RunningMean, [info.OutputSize]);
+            yield return (TensorPart.RunningVariance, [info.OutputSize]);
+        }
+    }
 
     /// <summary>
     /// Finds every layer's tensors and checks their dtype and shape; every tensor of the file must be used. Names are
@@ -35,40 +78,44 @@ internal static class WeightFileBinding
 
         int layerCount = T.LayerCount;
         string network = typeof(T).Name;
-        var weightNames = new string[layerCount];
-        var biasNames = new string[layerCount];
+        // Layers with tensors, in order; a plain nn.Sequential numbers its modules k = 0, 1, 2... and only those with
+        // parameters appear (activations and dropout have none), so the j-th k with a weight is the j-th such layer.
+        int[] parametric = Enumerable.Range(0, layerCount).Where(i => Parts(T.GetLayerInfo(i)).Any()).ToArray();
         List<int>? sequential = SequentialIndices(header);
-        if (sequential is not null && sequential.Count != layerCount)
+        if (sequential is not null && sequential.Count != parametric.Length)
         {
             throw new WeightFileException(
-                $"the file has PyTorch nn.Sequential names with {sequential.Count} Linear weight(s) ({Join(sequential.Select(k => SequentialName(k, "weight")))}), but {network} has {layerCount} layer(s)",
+                $"the file has PyTorch nn.Sequential names with {sequential.Count} module(s) with weights ({Join(sequential.Select(k => SequentialName(k, "weight")))}), but {network} has {parametric.Length} layer(s) with parameters",
                 source);
-        }
-        for (int i = 0; i < layerCount; i++)
-        {
-            weightNames[i] = sequential is null ? WeightName(i) : SequentialName(sequential[i], "weight");
-            biasNames[i] = sequential is null ? BiasName(i) : SequentialName(sequential[i], "bias");
         }
 
         var layers = new LayerTensors[layerCount];
         var used = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < layerCount; i++)
+        for (int j = 0; j < parametric.Length; j++)
         {
+            int i = parametric[j];
             LayerInfo info = T.GetLayerInfo(i);
-            string layer = string.Create(CultureInfo.InvariantCulture, $"{network} layer {i}: Dense {info.InputSize} -> {info.OutputSize}");
-            SafeTensorsEntry weight = Find(byName, weightNames[i], [info.OutputSize, info.InputSize], $"{layer}, weight", header, source);
-            used.Add(weight.Name);
-            SafeTensorsEntry? bias = null;
-            if (info.HasBias)
+            string layer = info.Kind == LayerKind.Dense
+                ? string.Create(CultureInfo.InvariantCulture, $"{network} layer {i}: Dense {info.InputSize} -> {info.OutputSize}")
+                : string.Create(CultureInfo.InvariantCulture, $"{network} layer {i}: {info.Kind} {info.OutputSize}");
+            var found = new SafeTensorsEntry?[4];
+            foreach ((TensorPart part, long[] shape) in Parts(info))
             {
-                bias = Find(byName, biasNames[i], [info.OutputSize], $"{layer}, bias", header, source);
-                used.Add(bias.Name);
+                string name = sequential is null ? Name(i, part) : SequentialName(sequential[j], Suffix(part));
+                SafeTensorsEntry entry = Find(byName, name, shape, $"{layer}, {Suffix(part)}", header, source);
+                used.Add(entry.Name);
+                found[(int)part] = entry;
             }
-            else if (byName.ContainsKey(biasNames[i]))
+            string biasName = sequential is null ? BiasName(i) : SequentialName(sequential[j], "bias");
+            if (info.Kind == LayerKind.Dense && !info.HasBias && byName.ContainsKey(biasName))
             {
-                throw new WeightFileException($"the file has {biasNames[i]}, but {layer} has no bias (UseBias = false)", source);
+                throw new WeightFileException($"the file has {biasName}, but {layer} has no bias (UseBias = false)", source);
             }
-            layers[i] = new LayerTensors(weight, bias);
+            if (sequential is not null && byName.ContainsKey(SequentialName(sequential[j], "num_batches_tracked")))
+            {
+                used.Add(SequentialName(sequential[j], "num_batches_tracked")); // PyTorch's BatchNorm counter; not used
+            }
+            layers[i] = new LayerTensors(found[0], found[1], found[2], found[3]);
         }
 
         List<string> extra = header.Entries.Where(e => !used.Contains(e.Name)).Select(e => e.Name).ToList();
@@ -126,7 +173,9 @@ internal static class WeightFileBinding
         index = 0;
         isWeight = name.EndsWith(".weight", StringComparison.Ordinal);
         int dot = name.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0 || !(isWeight || name.EndsWith(".bias", StringComparison.Ordinal)) || name.IndexOf('.', dot + 1) >= 0)
+        bool known = isWeight || name.EndsWith(".bias", StringComparison.Ordinal) || name.EndsWith(".running_mean", StringComparison.Ordinal)
+            || name.EndsWith(".running_var", StringComparison.Ordinal) || name.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
+        if (dot <= 0 || !known || name.IndexOf('.', dot + 1) >= 0)
         {
             return false;
         }

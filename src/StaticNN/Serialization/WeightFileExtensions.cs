@@ -123,45 +123,55 @@ public static class WeightFileExtensions
         LayerTensors[] layers = WeightFileBinding.Bind<T>(header, source);
 
         // Sizes come from the compiled network (the header was checked to match them), never from the file.
-        var weights = new float[layers.Length][];
-        var biases = new float[layers.Length][];
+        var values = new float[layers.Length][][];
         var destinations = new Dictionary<SafeTensorsEntry, float[]>();
         for (int i = 0; i < layers.Length; i++)
         {
             LayerInfo info = T.GetLayerInfo(i);
-            weights[i] = new float[info.WeightCount];
-            biases[i] = new float[info.BiasCount];
-            destinations[layers[i].Weight] = weights[i];
-            if (layers[i].Bias is SafeTensorsEntry bias)
+            values[i] = [new float[info.WeightCount], new float[info.BiasCount], new float[info.HasRunningStatistics ? info.OutputSize : 0], new float[info.HasRunningStatistics ? info.OutputSize : 0]];
+            SafeTensorsEntry?[] entries = [layers[i].Weight, layers[i].Bias, layers[i].RunningMean, layers[i].RunningVariance];
+            for (int part = 0; part < entries.Length; part++)
             {
-                destinations[bias] = biases[i];
+                if (entries[part] is SafeTensorsEntry entry)
+                {
+                    destinations[entry] = values[i][part];
+                }
             }
         }
         // Every tensor is bound and the tensors tile the data section, so reading them in offset order is sequential.
         foreach (SafeTensorsEntry entry in header.EntriesInDataOrder())
         {
-            SafeTensorsIO.ReadSingles(stream, destinations[entry], entry.Name, source);
+            if (destinations.TryGetValue(entry, out float[]? destination))
+            {
+                SafeTensorsIO.ReadSingles(stream, destination, entry.Name, source);
+            }
+            else
+            {
+                SafeTensorsIO.Skip(stream, entry.End - entry.Begin, entry.Name, source); // e.g. PyTorch's num_batches_tracked
+            }
         }
 
         for (int i = 0; i < layers.Length; i++)
         {
-            network.SetLayerParameters(i, weights[i], biases[i]);
+            network.SetLayerParameters(i, values[i][0], values[i][1]);
+            if (T.GetLayerInfo(i).HasRunningStatistics)
+            {
+                network.SetLayerRunningStatistics(i, values[i][2], values[i][3]);
+            }
         }
         return new ReadOnlyDictionary<string, string>(header.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
-    private readonly record struct Tensor(string Name, int Layer, bool IsWeight, long[] Shape);
+    private readonly record struct Tensor(string Name, int Layer, TensorPart Part, long[] Shape);
 
     private static List<Tensor> Layout<T>() where T : class, ITrainableNetwork<T>
     {
         var tensors = new List<Tensor>(2 * T.LayerCount);
         for (int i = 0; i < T.LayerCount; i++)
         {
-            LayerInfo info = T.GetLayerInfo(i);
-            tensors.Add(new Tensor(WeightFileBinding.WeightName(i), i, true, [info.OutputSize, info.InputSize]));
-            if (info.HasBias)
+            foreach ((TensorPart part, long[] shape) in WeightFileBinding.Parts(T.GetLayerInfo(i)))
             {
-                tensors.Add(new Tensor(WeightFileBinding.BiasName(i), i, false, [info.OutputSize]));
+                tensors.Add(new Tensor(WeightFileBinding.Name(i, part), i, part, shape));
             }
         }
         SafeTensorsIO.SortLikeReference(tensors, static t => t.Name, static _ => SafeTensorsDTypes.F32);
@@ -188,20 +198,23 @@ public static class WeightFileExtensions
     {
         stream.Write(header);
         int cached = -1;
-        float[] weight = [];
-        float[] bias = [];
+        float[][] values = [];
         foreach (Tensor tensor in tensors)
         {
-            // A layer's bias and weight are adjacent in name order, so each layer is copied out once.
+            // A layer's tensors are adjacent in name order, so each layer is copied out once.
             if (tensor.Layer != cached)
             {
                 LayerInfo info = T.GetLayerInfo(tensor.Layer);
-                weight = new float[info.WeightCount];
-                bias = new float[info.BiasCount];
-                network.GetLayerParameters(tensor.Layer, weight, bias);
+                int statistics = info.HasRunningStatistics ? info.OutputSize : 0;
+                values = [new float[info.WeightCount], new float[info.BiasCount], new float[statistics], new float[statistics]];
+                network.GetLayerParameters(tensor.Layer, values[0], values[1]);
+                if (info.HasRunningStatistics)
+                {
+                    network.GetLayerRunningStatistics(tensor.Layer, values[2], values[3]);
+                }
                 cached = tensor.Layer;
             }
-            SafeTensorsIO.WriteSingles(stream, tensor.IsWeight ? weight : bias);
+            SafeTensorsIO.WriteSingles(stream, values[(int)tensor.Part]);
         }
         stream.Flush();
     }

@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNN.Generator.Tests.Infrastructure;
 
 namespace StaticNN.Generator.Tests.Emitting;
@@ -27,6 +28,50 @@ public sealed class NetworkSnapshotTests
             "IrisNet.Kernels.Vector256.g.cs", "IrisNet.Kernels.Vector128.g.cs", "IrisNet.Kernels.Scalar.g.cs",
         });
         SnapshotAssert.MatchesSources(run.Sources);
+    }
+
+    [Fact]
+    public void RegularizationLayersChurnNet_MatchesSnapshot()
+    {
+        // The issue's "best practices" network: L2, dropout, batch normalization. The API file holds every new step;
+        // the dense kernels are those of the other snapshots, so only the Vector512 file is kept of them.
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticNN;
+
+            [Network(Loss = Loss.BinaryCrossEntropy)]
+            [Input(20)]
+            [Dense(64, Activation.ReLU, L2 = 0.01f)]
+            [Dropout(0.2f)]
+            [BatchNorm]
+            [Dense(32, Activation.ReLU)]
+            [Dropout(0.2f)]
+            [Dense(1, Activation.Sigmoid)]
+            public partial class ChurnNet;
+            """).ShouldCompileWithoutWarnings();
+
+        SnapshotAssert.MatchesSources(run.Sources
+            .Where(s => s.Key is "ChurnNet.g.cs" or "ChurnNet.Kernels.Vector512.g.cs")
+            .ToDictionary(s => s.Key, s => s.Value));
+    }
+
+    [Fact]
+    public void ResidualLayerNormActivationLayers_MatchesSnapshot()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticNN;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(8)]
+            [ResidualBegin]
+            [Dense(8, Activation.Tanh)]
+            [LayerNorm]
+            [ResidualEnd]
+            [Dense(3)]
+            [Activation(Activation.Softmax)]
+            public partial class BlockNet;
+            """).ShouldCompileWithoutWarnings();
+
+        SnapshotAssert.MatchesSources(run.Sources.Where(s => s.Key == "BlockNet.g.cs").ToDictionary(s => s.Key, s => s.Value));
     }
 
     [Fact]

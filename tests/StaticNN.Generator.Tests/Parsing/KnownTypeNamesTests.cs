@@ -18,6 +18,12 @@ public sealed class KnownTypeNamesTests
         KnownTypeNames.NetworkAttribute.ShouldBe(typeof(NetworkAttribute).FullName);
         KnownTypeNames.InputAttribute.ShouldBe(typeof(InputAttribute).FullName);
         KnownTypeNames.DenseAttribute.ShouldBe(typeof(DenseAttribute).FullName);
+        KnownTypeNames.DropoutAttribute.ShouldBe(typeof(DropoutAttribute).FullName);
+        KnownTypeNames.BatchNormAttribute.ShouldBe(typeof(BatchNormAttribute).FullName);
+        KnownTypeNames.LayerNormAttribute.ShouldBe(typeof(LayerNormAttribute).FullName);
+        KnownTypeNames.ActivationAttribute.ShouldBe(typeof(ActivationAttribute).FullName);
+        KnownTypeNames.ResidualBeginAttribute.ShouldBe(typeof(ResidualBeginAttribute).FullName);
+        KnownTypeNames.ResidualEndAttribute.ShouldBe(typeof(ResidualEndAttribute).FullName);
     }
 
     [Fact]
@@ -36,6 +42,7 @@ public sealed class KnownTypeNamesTests
     public void EveryRuntimeAttribute_HasKnownTypeNameConstant()
     {
         string[] constants = typeof(KnownTypeNames).GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
             .Select(f => (string)f.GetRawConstantValue()!).ToArray();
 
         typeof(NetworkAttribute).Assembly.GetExportedTypes()

@@ -10,10 +10,10 @@ namespace Demo.Models
         /// <remarks>
         /// <para>Compiled by StaticNN from the attributes on this class:</para>
         /// <code>
-        /// layer  kind   shape            activation  parameters
+        /// layer  kind       shape            detail      parameters
         /// input         3
-        /// 0      Dense  3 -> 4           ELU         16
-        /// 1      Dense  4 -> 2           GELU        10
+        /// 0      Dense      3 -> 4           ELU         16
+        /// 1      Dense      4 -> 2           GELU        10
         /// loss: MeanAbsoluteError; 26 parameters in a block of 144 floats
         /// </code>
         /// </remarks>
@@ -104,14 +104,14 @@ namespace Demo.Models
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(input.Length, InputSize, "Regressor", "input values", nameof(input));
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "Regressor", "output values", nameof(output));
-                global::System.Span<float> buffer0 = stackalloc float[16];
-                global::System.Span<float> buffer1 = stackalloc float[16];
                 ref float parameters = ref _parameters.Reference;
                 // Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48)
-                Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer0));
+                global::System.Span<float> a0 = stackalloc float[16];
+                Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
                 // Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128)
-                Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer1));
-                buffer1.Slice(0, OutputSize).CopyTo(output);
+                global::System.Span<float> a1 = stackalloc float[16];
+                Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
+                a1.Slice(0, OutputSize).CopyTo(output);
             }
 
             /// <summary>Runs the network on one sample held in fixed-size vectors (sizes checked at compile time). Thread-safe; does not allocate.</summary>
@@ -146,24 +146,25 @@ namespace Demo.Models
                 int count = global::StaticNN.Runtime.NetworkArguments.GetBatchCount(inputs.Length, InputSize, "Regressor", nameof(inputs));
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, "Regressor", "output values (samples x OutputSize)", nameof(outputs));
                 const int ChunkRows = 64;
-                global::System.Span<float> buffer0 = stackalloc float[ChunkRows * 16];
-                global::System.Span<float> buffer1 = stackalloc float[ChunkRows * 16];
+                global::System.Span<float> a0 = stackalloc float[ChunkRows * 16];
+                global::System.Span<float> a1 = stackalloc float[ChunkRows * 16];
                 ref float parameters = ref _parameters.Reference;
                 for (int start = 0; start < count; start += ChunkRows)
                 {
                     int rows = global::System.Math.Min(ChunkRows, count - start);
-                    Kernels.Layer0Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer0), rows);
-                    Kernels.Layer1Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer1), rows);
+                    Kernels.Layer0Forward(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), start * InputSize), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), rows);
+                    Kernels.Layer1Forward(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1), rows);
                     for (int r = 0; r < rows; r++)
                     {
-                        buffer1.Slice(r * 16, OutputSize).CopyTo(outputs.Slice((start + r) * OutputSize, OutputSize));
+                        a1.Slice(r * 16, OutputSize).CopyTo(outputs.Slice((start + r) * OutputSize, OutputSize));
                     }
                 }
             }
 
             /// <summary>
-            /// Computes the mean MeanAbsoluteError loss of a batch and writes its gradient with respect to every parameter into
-            /// <paramref name="gradients"/>, in the layout of <see cref="Parameters"/> (padding gradients are zero).
+            /// Computes the mean MeanAbsoluteError loss of a batch and writes its
+            /// gradient with respect to every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>
+            /// (padding gradients are zero).
             /// Uses a training workspace sized for the largest batch seen (allocated once); not thread-safe.
             /// </summary>
             /// <param name="inputs">Samples, row-major, InputSize values each.</param>
@@ -179,7 +180,7 @@ namespace Demo.Models
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(gradients.Length, ParameterBlockLength, "Regressor", "gradient values (ParameterBlockLength)", nameof(gradients));
                 TrainingWorkspace workspace = GetWorkspace(count);
                 workspace.Count = count;
-                ForwardTraining(inputs, count, workspace);
+                Forward(inputs, count, workspace, training: true);
                 float loss = global::StaticNN.Losses.LossKernels.MeanAbsoluteError(new global::System.ReadOnlySpan<float>(workspace.Output1, 0, count * 16), targets, count, 16, OutputSize, new global::System.Span<float>(workspace.Delta1, 0, count * 16));
                 Backward(inputs, count, workspace, gradients);
                 return loss;
@@ -200,14 +201,15 @@ namespace Demo.Models
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(targets.Length, count * OutputSize, "Regressor", "target values (samples x OutputSize)", nameof(targets));
                 TrainingWorkspace workspace = GetWorkspace(count);
                 workspace.Count = count;
-                ForwardTraining(inputs, count, workspace);
+                Forward(inputs, count, workspace, training: false);
                 float loss = global::StaticNN.Losses.LossKernels.MeanAbsoluteError(new global::System.ReadOnlySpan<float>(workspace.Output1, 0, count * 16), targets, count, 16, OutputSize, global::System.Span<float>.Empty);
                 return loss;
             }
 
             /// <summary>
-            /// Computes the mean MeanAbsoluteError loss of a batch and writes its gradient with respect to every parameter into
-            /// <paramref name="gradients"/>, in the layout of <see cref="Parameters"/> (padding gradients are zero).
+            /// Computes the mean MeanAbsoluteError loss of a batch and writes its
+            /// gradient with respect to every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>
+            /// (padding gradients are zero).
             /// Uses a training workspace sized for the largest batch seen (allocated once); not thread-safe.
             /// </summary>
             /// <param name="inputs">Samples, row-major, InputSize values each.</param>
@@ -223,7 +225,7 @@ namespace Demo.Models
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(gradients.Length, ParameterBlockLength, "Regressor", "gradient values (ParameterBlockLength)", nameof(gradients));
                 TrainingWorkspace workspace = GetWorkspace(count);
                 workspace.Count = count;
-                ForwardTraining(inputs, count, workspace);
+                Forward(inputs, count, workspace, training: true);
                 float loss = global::StaticNN.Losses.LossKernels.MeanAbsoluteError(new global::System.ReadOnlySpan<float>(workspace.Output1, 0, count * 16), labels, count, 16, OutputSize, new global::System.Span<float>(workspace.Delta1, 0, count * 16));
                 Backward(inputs, count, workspace, gradients);
                 return loss;
@@ -244,7 +246,7 @@ namespace Demo.Models
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(labels.Length, count, "Regressor", "labels (one per sample)", nameof(labels));
                 TrainingWorkspace workspace = GetWorkspace(count);
                 workspace.Count = count;
-                ForwardTraining(inputs, count, workspace);
+                Forward(inputs, count, workspace, training: false);
                 float loss = global::StaticNN.Losses.LossKernels.MeanAbsoluteError(new global::System.ReadOnlySpan<float>(workspace.Output1, 0, count * 16), labels, count, 16, OutputSize, global::System.Span<float>.Empty);
                 return loss;
             }
@@ -270,29 +272,34 @@ namespace Demo.Models
                 return count;
             }
 
-            /// <summary>Training forward pass: keeps every layer's output (and pre-activation where its derivative needs it).</summary>
+            /// <summary>
+            /// Batched forward pass into the workspace, keeping what backward needs. Training mode draws dropout masks and
+            /// uses (and updates) batch statistics; inference mode is what Predict computes.
+            /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private void ForwardTraining(global::System.ReadOnlySpan<float> inputs, int count, TrainingWorkspace workspace)
+            private void Forward(global::System.ReadOnlySpan<float> inputs, int count, TrainingWorkspace workspace, bool training)
             {
                 ref float parameters = ref _parameters.Reference;
+                _ = training;
                 // Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48)
                 Kernels.Layer0ForwardTraining(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Output0), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.PreActivation0), count);
                 // Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128)
                 Kernels.Layer1ForwardTraining(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Output0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Output1), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.PreActivation1), count);
             }
 
-            /// <summary>Backward pass: from the loss gradient in Delta of the last layer, writes every parameter's gradient.</summary>
+            /// <summary>Backward pass: from dL/d(output) of the last layer in its Delta buffer, writes every parameter's gradient.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private void Backward(global::System.ReadOnlySpan<float> inputs, int count, TrainingWorkspace workspace, global::System.Span<float> gradients)
             {
                 ref float parameters = ref _parameters.Reference;
                 ref float gradient = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradients);
-                // dL/dz = dL/da * f'
-                global::StaticNN.Activations.ActivationGradients.Backward(global::StaticNN.Activation.GELU, 0f, new global::System.Span<float>(workspace.PreActivation1, 0, count * 16), global::System.ReadOnlySpan<float>.Empty, new global::System.Span<float>(workspace.Delta1, 0, count * 16));
+                _ = inputs;
 
                 // Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128)
+                // dL/dz = dL/da * f'
+                global::StaticNN.Activations.ActivationGradients.Backward(global::StaticNN.Activation.GELU, 0f, new global::System.Span<float>(workspace.PreActivation1, 0, count * 16), global::System.ReadOnlySpan<float>.Empty, new global::System.Span<float>(workspace.Delta1, 0, count * 16));
                 // dL/dW1^T = a0^T * delta1
                 Kernels.Layer1WeightGradient(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Output0), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Delta1), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, 64), count);
                 // dL/db1 = sum over samples of delta1
@@ -300,10 +307,10 @@ namespace Demo.Models
                 // dL/da0 = delta1 * W1, with W1 copied out-major
                 global::StaticNN.Runtime.DenseLayout.Transpose(_parameters.Span.Slice(64, 64), 4, 2, 16, 16, workspace.Weights1);
                 Kernels.Layer1InputGradient(ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Delta1), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Weights1), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Delta0), count);
-                // delta0 = dL/da0 * f'
-                global::StaticNN.Activations.ActivationGradients.Backward(global::StaticNN.Activation.ELU, 1f, new global::System.Span<float>(workspace.PreActivation0, 0, count * 16), global::System.ReadOnlySpan<float>.Empty, new global::System.Span<float>(workspace.Delta0, 0, count * 16));
 
                 // Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48)
+                // dL/dz = dL/da * f'
+                global::StaticNN.Activations.ActivationGradients.Backward(global::StaticNN.Activation.ELU, 1f, new global::System.Span<float>(workspace.PreActivation0, 0, count * 16), global::System.ReadOnlySpan<float>.Empty, new global::System.Span<float>(workspace.Delta0, 0, count * 16));
                 // dL/dW0^T = inputs^T * delta0
                 Kernels.Layer0WeightGradient(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(workspace.Delta0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradient, 0), count);
                 // dL/db0 = sum over samples of delta0
@@ -312,8 +319,8 @@ namespace Demo.Models
             }
 
             /// <summary>
-            /// Copies layer <paramref name="layer"/>'s parameters out in PyTorch's layout: <c>weight[out, in]</c> row-major and <c>bias[out]</c>
-            /// (an empty bias for a layer without one).
+            /// Copies layer <paramref name="layer"/>'s parameters out in PyTorch's layout: Dense <c>weight[out, in]</c> row-major and <c>bias[out]</c>;
+            /// normalization layers their scale (weight) and shift (bias); empty spans for layers without them.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             public void GetLayerParameters(int layer, global::System.Span<float> weight, global::System.Span<float> bias)
@@ -346,8 +353,8 @@ namespace Demo.Models
             }
 
             /// <summary>
-            /// Sets layer <paramref name="layer"/>'s parameters from PyTorch's layout: <c>weight[out, in]</c> row-major and <c>bias[out]</c>
-            /// (an empty bias for a layer without one).
+            /// Sets layer <paramref name="layer"/>'s parameters from PyTorch's layout: Dense <c>weight[out, in]</c> row-major and <c>bias[out]</c>;
+            /// normalization layers their scale (weight) and shift (bias); empty spans for layers without them.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             public void SetLayerParameters(int layer, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias)
@@ -375,6 +382,34 @@ namespace Demo.Models
                     {
                         global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "Regressor");
                         return;
+                    }
+                }
+            }
+
+            /// <summary>Copies a BatchNorm layer's running mean and variance (the statistics inference uses) out.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public void GetLayerRunningStatistics(int layer, global::System.Span<float> mean, global::System.Span<float> variance)
+            {
+                switch (layer)
+                {
+                    default:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "Regressor");
+                        throw new global::System.ArgumentException("Layer " + layer + " of Regressor is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+                    }
+                }
+            }
+
+            /// <summary>Sets a BatchNorm layer's running mean and variance (the statistics inference uses).</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public void SetLayerRunningStatistics(int layer, global::System.ReadOnlySpan<float> mean, global::System.ReadOnlySpan<float> variance)
+            {
+                switch (layer)
+                {
+                    default:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "Regressor");
+                        throw new global::System.ArgumentException("Layer " + layer + " of Regressor is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
                     }
                 }
             }
@@ -413,13 +448,13 @@ namespace Demo.Models
                 public readonly float[] Output0;
                 /// <summary>Layer 0 pre-activations z, [samples][16].</summary>
                 public readonly float[] PreActivation0;
-                /// <summary>dL/dz of layer 0, [samples][16].</summary>
+                /// <summary>dL/d(output) of layer 0 (dL/dz once its activation is applied), [samples][16].</summary>
                 public readonly float[] Delta0;
                 /// <summary>Layer 1 outputs, [samples][16].</summary>
                 public readonly float[] Output1;
                 /// <summary>Layer 1 pre-activations z, [samples][16].</summary>
                 public readonly float[] PreActivation1;
-                /// <summary>dL/dz of layer 1, [samples][16].</summary>
+                /// <summary>dL/d(output) of layer 1 (dL/dz once its activation is applied), [samples][16].</summary>
                 public readonly float[] Delta1;
                 /// <summary>Layer 1 weights out-major, W1[2][16], for dL/da0.</summary>
                 public readonly float[] Weights1 = new float[32];

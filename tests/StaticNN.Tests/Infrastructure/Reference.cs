@@ -6,26 +6,35 @@ namespace StaticNN.Tests.Infrastructure;
 /// <summary>A plain double-precision implementation of a dense network: the oracle for forward and gradient checks.</summary>
 internal sealed class Reference
 {
-    public Reference(LayerInfo[] infos, double[][] weights, double[][] biases, Loss loss)
+    public Reference(LayerInfo[] infos, double[][] weights, double[][] biases, Loss loss, double[][]? runningMean = null, double[][]? runningVariance = null)
     {
         Infos = infos;
         Weights = weights;
         Biases = biases;
         Loss = loss;
+        RunningMean = runningMean ?? infos.Select(_ => Array.Empty<double>()).ToArray();
+        RunningVariance = runningVariance ?? infos.Select(_ => Array.Empty<double>()).ToArray();
     }
 
     public LayerInfo[] Infos { get; }
-    public double[][] Weights { get; }   // [layer][out * in]
+    public double[][] Weights { get; }   // [layer][out * in] (Dense) or [size] (normalization scale)
     public double[][] Biases { get; }    // [layer][out] (empty without bias)
+    public double[][] RunningMean { get; }
+    public double[][] RunningVariance { get; }
     public Loss Loss { get; }
 
-    public Activation LastActivation => Infos[^1].Activation;
+    /// <summary>Dropout masks by layer (samples x size, values 0 or 1/(1-rate)) used in training mode; identity when absent.</summary>
+    public System.Collections.Generic.Dictionary<int, float[]> Masks { get; } = new();
+
+    public Activation LastActivation => Infos[^1].Kind is LayerKind.Dense or LayerKind.Activation ? Infos[^1].Activation : Activation.Identity;
 
     public static Reference Of<T>(T network) where T : class, ITrainableNetwork<T>
     {
         var infos = Enumerable.Range(0, T.LayerCount).Select(T.GetLayerInfo).ToArray();
         var weights = new double[infos.Length][];
         var biases = new double[infos.Length][];
+        var means = new double[infos.Length][];
+        var variances = new double[infos.Length][];
         for (int l = 0; l < infos.Length; l++)
         {
             var w = new float[infos[l].WeightCount];
@@ -33,46 +42,164 @@ internal sealed class Reference
             network.GetLayerParameters(l, w, b);
             weights[l] = w.Select(v => (double)v).ToArray();
             biases[l] = b.Select(v => (double)v).ToArray();
+            means[l] = [];
+            variances[l] = [];
+            if (infos[l].HasRunningStatistics)
+            {
+                var m = new float[infos[l].OutputSize];
+                var v = new float[infos[l].OutputSize];
+                network.GetLayerRunningStatistics(l, m, v);
+                means[l] = m.Select(x => (double)x).ToArray();
+                variances[l] = v.Select(x => (double)x).ToArray();
+            }
         }
-        return new Reference(infos, weights, biases, T.Loss);
+        return new Reference(infos, weights, biases, T.Loss, means, variances);
     }
 
-    public Reference Clone() => new(Infos, Weights.Select(w => (double[])w.Clone()).ToArray(), Biases.Select(b => (double[])b.Clone()).ToArray(), Loss);
+    public Reference Clone()
+    {
+        var copy = new Reference(Infos, Weights.Select(w => (double[])w.Clone()).ToArray(), Biases.Select(b => (double[])b.Clone()).ToArray(), Loss,
+            RunningMean.Select(m => (double[])m.Clone()).ToArray(), RunningVariance.Select(v => (double[])v.Clone()).ToArray());
+        foreach (var (layer, mask) in Masks) copy.Masks[layer] = mask;
+        return copy;
+    }
 
-    /// <summary>Forward pass of one sample: returns the outputs (after the last activation) and the last pre-activation.</summary>
+    /// <summary>Inference forward pass of one sample: returns the outputs and the last layer's pre-activation (logits).</summary>
     public double[] Forward(ReadOnlySpan<float> input, out double[] lastPreActivation)
     {
-        double[] a = new double[input.Length];
-        for (int i = 0; i < input.Length; i++) a[i] = input[i];
-        lastPreActivation = a;
+        double[][] outputs = ForwardBatch(input, 1, training: false, out double[][] pre);
+        lastPreActivation = pre[0];
+        return outputs[0];
+    }
+
+    /// <summary>
+    /// Forward pass of a batch. Training mode applies the dropout masks in <see cref="Masks"/> and normalises BatchNorm
+    /// with the batch's statistics (biased variance); inference mode uses the running statistics and no dropout.
+    /// </summary>
+    public double[][] ForwardBatch(ReadOnlySpan<float> inputs, int count, bool training, out double[][] lastPreActivation)
+    {
+        int inputSize = Infos[0].InputSize;
+        double[][] x = new double[count][];
+        for (int m = 0; m < count; m++)
+        {
+            x[m] = new double[inputSize];
+            for (int i = 0; i < inputSize; i++) x[m][i] = inputs[m * inputSize + i];
+        }
+        var outputs = new double[Infos.Length + 1][][]; // [0] = input, [l + 1] = output of layer l
+        outputs[0] = x;
+        lastPreActivation = x;
         for (int l = 0; l < Infos.Length; l++)
         {
             LayerInfo info = Infos[l];
-            var z = new double[info.OutputSize];
-            for (int o = 0; o < info.OutputSize; o++)
+            double[][] a = outputs[l];
+            int n = info.OutputSize;
+            double[][] pre = a;
+            double[][] y = new double[count][];
+            switch (info.Kind)
             {
-                double sum = info.HasBias ? Biases[l][o] : 0;
-                for (int i = 0; i < info.InputSize; i++) sum += Weights[l][o * info.InputSize + i] * a[i];
-                z[o] = sum;
+                case LayerKind.Dense:
+                    pre = new double[count][];
+                    for (int m = 0; m < count; m++)
+                    {
+                        pre[m] = new double[n];
+                        for (int o = 0; o < n; o++)
+                        {
+                            double sum = info.HasBias ? Biases[l][o] : 0;
+                            for (int i = 0; i < info.InputSize; i++) sum += Weights[l][o * info.InputSize + i] * a[m][i];
+                            pre[m][o] = sum;
+                        }
+                        y[m] = Activate(info, pre[m]);
+                    }
+                    break;
+                case LayerKind.Activation:
+                    for (int m = 0; m < count; m++) y[m] = Activate(info, a[m]);
+                    break;
+                case LayerKind.Dropout:
+                    for (int m = 0; m < count; m++)
+                    {
+                        y[m] = (double[])a[m].Clone();
+                        if (training && Masks.TryGetValue(l, out float[]? mask))
+                        {
+                            for (int j = 0; j < n; j++) y[m][j] *= mask[m * n + j];
+                        }
+                    }
+                    break;
+                case LayerKind.BatchNorm:
+                    for (int m = 0; m < count; m++) y[m] = new double[n];
+                    for (int j = 0; j < n; j++)
+                    {
+                        double mean, variance;
+                        if (training)
+                        {
+                            mean = 0;
+                            for (int m = 0; m < count; m++) mean += a[m][j];
+                            mean /= count;
+                            variance = 0;
+                            for (int m = 0; m < count; m++) variance += (a[m][j] - mean) * (a[m][j] - mean);
+                            variance /= count;
+                        }
+                        else
+                        {
+                            mean = RunningMean[l][j];
+                            variance = RunningVariance[l][j];
+                        }
+                        double inverse = 1 / Math.Sqrt(variance + info.Epsilon);
+                        for (int m = 0; m < count; m++) y[m][j] = Weights[l][j] * (a[m][j] - mean) * inverse + Biases[l][j];
+                    }
+                    break;
+                case LayerKind.LayerNorm:
+                    for (int m = 0; m < count; m++)
+                    {
+                        double mean = a[m].Take(n).Average();
+                        double variance = a[m].Take(n).Sum(v => (v - mean) * (v - mean)) / n;
+                        double inverse = 1 / Math.Sqrt(variance + info.Epsilon);
+                        y[m] = new double[n];
+                        for (int j = 0; j < n; j++) y[m][j] = Weights[l][j] * (a[m][j] - mean) * inverse + Biases[l][j];
+                    }
+                    break;
+                case LayerKind.Residual:
+                    double[][] skip = outputs[info.ResidualSource + 1];
+                    for (int m = 0; m < count; m++)
+                    {
+                        y[m] = new double[n];
+                        for (int j = 0; j < n; j++) y[m][j] = a[m][j] + skip[m][j];
+                    }
+                    break;
             }
-            lastPreActivation = z;
-            a = info.Activation == Activation.Softmax ? Softmax(z) : z.Select(v => Activate(info.Activation, info.Alpha, v)).ToArray();
+            outputs[l + 1] = y;
+            lastPreActivation = info.Kind is LayerKind.Dense or LayerKind.Activation ? pre : y;
         }
-        return a;
+        return outputs[Infos.Length];
+    }
+
+    private static double[] Activate(LayerInfo info, double[] z) =>
+        info.Activation == Activation.Softmax ? Softmax(z) : z.Select(v => Activate(info.Activation, info.Alpha, v)).ToArray();
+
+    /// <summary>Sum of the L2 penalties of the Dense layers: l2 * sum(w^2).</summary>
+    public double Penalty()
+    {
+        double total = 0;
+        for (int l = 0; l < Infos.Length; l++)
+        {
+            if (Infos[l].Kind == LayerKind.Dense && Infos[l].L2 > 0)
+            {
+                total += Infos[l].L2 * Weights[l].Sum(w => w * w);
+            }
+        }
+        return total;
     }
 
     /// <summary>Mean loss over a batch, with StaticNN's documented semantics.</summary>
-    public double MeanLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count)
+    public double MeanLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count, bool training = true)
     {
-        int inSize = Infos[0].InputSize, outSize = Infos[^1].OutputSize;
+        int outSize = Infos[^1].OutputSize;
+        double[][] outputs = ForwardBatch(inputs, count, training, out double[][] pre);
         double total = 0;
         for (int m = 0; m < count; m++)
         {
-            double[] y = Forward(inputs.Slice(m * inSize, inSize), out double[] z);
-            ReadOnlySpan<float> t = targets.Slice(m * outSize, outSize);
-            total += SampleLoss(y, z, t);
+            total += SampleLoss(outputs[m], pre[m], targets.Slice(m * outSize, outSize));
         }
-        return Loss is Loss.CrossEntropy ? total / count : total / (count * (double)outSize);
+        return (Loss is Loss.CrossEntropy ? total / count : total / (count * (double)outSize)) + Penalty();
     }
 
     private double SampleLoss(double[] y, double[] z, ReadOnlySpan<float> t)

@@ -151,7 +151,7 @@ public sealed class WeightFileValidationTests
         byte[] file = FromParts(
             [Entry("0.bias", "F32", "[10]", 0, 40), Entry("0.weight", "F32", "[10,4]", 40, 200)],
             new byte[200]);
-        Rejected(file, "the file has PyTorch nn.Sequential names with 1 Linear weight(s) (0.weight), but WeightFileIrisNet has 2 layer(s)");
+        Rejected(file, "the file has PyTorch nn.Sequential names with 1 module(s) with weights (0.weight), but WeightFileIrisNet has 2 layer(s) with parameters");
     }
 
     [Fact]
