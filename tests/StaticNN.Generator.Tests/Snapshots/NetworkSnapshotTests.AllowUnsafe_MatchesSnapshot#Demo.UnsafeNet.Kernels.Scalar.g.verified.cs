@@ -111,10 +111,14 @@ namespace Demo
                     acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.SiLU(acc0_0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.SiLU(acc0_1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.SiLU(acc0_2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.SiLU(acc0_3);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                    for (int v = 0; v < 4; v += 1)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
+                    }
                 }
             }
 
@@ -216,13 +220,13 @@ namespace Demo
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.SiLU(acc0_0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.SiLU(acc0_1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.SiLU(acc0_2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.SiLU(acc0_3);
+                    for (int v = 0; v < 4; v += 1)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
+                    }
                 }
             }
 
@@ -421,10 +425,14 @@ namespace Demo
                     acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Softplus(acc0_0);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Softplus(acc0_1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Softplus(acc0_2);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Softplus(acc0_3);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                    for (int v = 0; v < 4; v += 1)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
+                    }
                 }
             }
 
@@ -547,13 +555,13 @@ namespace Demo
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Softplus(acc0_0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Softplus(acc0_1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Softplus(acc0_2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Softplus(acc0_3);
+                    for (int v = 0; v < 4; v += 1)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
+                    }
                 }
             }
 

@@ -134,10 +134,14 @@ namespace Demo.Models
                         acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                        for (int v = 0; v < 4; v += 1)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v), 1f);
+                        }
                     }
                 }
 
@@ -260,13 +264,13 @@ namespace Demo.Models
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
+                        for (int v = 0; v < 4; v += 1)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v), 1f);
+                        }
                     }
                 }
 
@@ -486,10 +490,14 @@ namespace Demo.Models
                         acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                        for (int v = 0; v < 4; v += 1)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
+                        }
                     }
                 }
 
@@ -633,13 +641,13 @@ namespace Demo.Models
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
+                        for (int v = 0; v < 4; v += 1)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
+                        }
                     }
                 }
 
