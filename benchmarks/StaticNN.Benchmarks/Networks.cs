@@ -1,0 +1,35 @@
+using StaticNN;
+
+namespace StaticNN.Benchmarks;
+
+// The four reference shapes of docs/DESIGN section 6, compiled by the StaticNN source generator.
+
+/// <summary>S1: 4-10(ReLU)-3(Softmax), cross-entropy (Iris-sized).</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(4)]
+[Dense(10, Activation.ReLU)]
+[Dense(3, Activation.Softmax)]
+public partial class S1Net;
+
+/// <summary>S2: 16-64(tanh)-64(tanh)-8, mean squared error (a small regressor/controller).</summary>
+[Network(Loss = Loss.MeanSquaredError)]
+[Input(16)]
+[Dense(64, Activation.Tanh)]
+[Dense(64, Activation.Tanh)]
+[Dense(8)]
+public partial class S2Net;
+
+/// <summary>S3: 784-128(ReLU)-10(Softmax), cross-entropy (MNIST-sized MLP).</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)]
+[Dense(128, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class S3Net;
+
+/// <summary>S4: 784-128(ReLU)-64(ReLU)-10(Softmax), cross-entropy.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(784)]
+[Dense(128, Activation.ReLU)]
+[Dense(64, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class S4Net;
