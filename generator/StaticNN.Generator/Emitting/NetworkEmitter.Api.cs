@@ -292,7 +292,7 @@ internal static partial class NetworkEmitter
                 continue;
             }
             string output = $"a{layer.Index}";
-            w.Line($"{Span} {output} = stackalloc float[{layer.PaddedOutputSize}];");
+            w.Line($"{Span} {output} = {Runtime}.StackScratch.Align64(stackalloc float[{layer.PaddedOutputSize + 15}], {layer.PaddedOutputSize});");
             if (layer.IsDense)
             {
                 w.Line($"Kernels.Layer{layer.Index}ForwardRow({ForwardArgs(layer, Ref(input), Ref(output))});");

@@ -105,10 +105,10 @@ namespace Demo
             global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "UnsafeNet", "output values", nameof(output));
             ref float parameters = ref _parameters.Reference;
             // Layer 0: Dense 2 -> 3, bias, activation SiLU (weights W0^T[2x16] at 0, bias b0[16] at 32)
-            global::System.Span<float> a0 = stackalloc float[16];
+            global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
             Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 32), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
             // Layer 1: Dense 3 -> 2, bias, activation Softplus (weights W1^T[3x16] at 48, bias b1[16] at 96)
-            global::System.Span<float> a1 = stackalloc float[16];
+            global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
             Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 96), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
             a1.Slice(0, OutputSize).CopyTo(output);
         }

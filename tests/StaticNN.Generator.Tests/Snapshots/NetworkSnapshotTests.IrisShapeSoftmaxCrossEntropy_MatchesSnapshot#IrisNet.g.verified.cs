@@ -102,10 +102,10 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
         global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "IrisNet", "output values", nameof(output));
         ref float parameters = ref _parameters.Reference;
         // Layer 0: Dense 4 -> 10, bias, activation ReLU (weights W0^T[4x16] at 0, bias b0[16] at 64)
-        global::System.Span<float> a0 = stackalloc float[16];
+        global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
         // Layer 1: Dense 10 -> 3, bias, activation Softmax (weights W1^T[10x16] at 80, bias b1[16] at 240)
-        global::System.Span<float> a1 = stackalloc float[16];
+        global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 240), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
         global::StaticNN.Activations.VectorMath.SoftmaxPadded(a1, 3);
         a1.Slice(0, OutputSize).CopyTo(output);

@@ -102,10 +102,10 @@ partial class RegressionNet : global::StaticNN.ITrainableNetwork<global::Regress
         global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "RegressionNet", "output values", nameof(output));
         ref float parameters = ref _parameters.Reference;
         // Layer 0: Dense 5 -> 17, no bias, activation LeakyReLU (alpha 0.2f) (weights W0^T[5x32] at 0)
-        global::System.Span<float> a0 = stackalloc float[32];
+        global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[47], 32);
         Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
         // Layer 1: Dense 17 -> 2, bias, activation Identity (weights W1^T[17x16] at 160, bias b1[16] at 432)
-        global::System.Span<float> a1 = stackalloc float[16];
+        global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 432), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
         a1.Slice(0, OutputSize).CopyTo(output);
     }

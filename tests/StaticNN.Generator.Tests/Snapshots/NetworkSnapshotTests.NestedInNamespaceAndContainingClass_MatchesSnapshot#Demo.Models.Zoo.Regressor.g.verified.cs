@@ -106,10 +106,10 @@ namespace Demo.Models
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "Regressor", "output values", nameof(output));
                 ref float parameters = ref _parameters.Reference;
                 // Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48)
-                global::System.Span<float> a0 = stackalloc float[16];
+                global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
                 Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 48), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
                 // Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128)
-                global::System.Span<float> a1 = stackalloc float[16];
+                global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
                 Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
                 a1.Slice(0, OutputSize).CopyTo(output);
             }

@@ -124,20 +124,20 @@ partial class ChurnNet : global::StaticNN.ITrainableNetwork<global::ChurnNet>
         global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "ChurnNet", "output values", nameof(output));
         ref float parameters = ref _parameters.Reference;
         // Layer 0: Dense 20 -> 64, bias, activation ReLU, L2 0.01f (weights W0^T[20x64] at 0, bias b0[64] at 1280)
-        global::System.Span<float> a0 = stackalloc float[64];
+        global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[79], 64);
         Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 1280), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
         // Layer 1: Dropout 64, rate 0.2f
         // (the identity in inference)
         // Layer 2: BatchNorm 64, momentum 0.99f, epsilon 0.001f (scale at 1344, shift at 1408, running statistics at 0 in the state block)
-        global::System.Span<float> a2 = stackalloc float[64];
+        global::System.Span<float> a2 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[79], 64);
         global::StaticNN.Layers.NormalizationKernels.BatchNormInference(a0, 1, 64, 64, _parameters.Span.Slice(1344, 64), _parameters.Span.Slice(1408, 64), _state.Span.Slice(0, 64), _state.Span.Slice(64, 64), 0.001f, a2);
         // Layer 3: Dense 64 -> 32, bias, activation ReLU (weights W3^T[64x32] at 1472, bias b3[32] at 3520)
-        global::System.Span<float> a3 = stackalloc float[32];
+        global::System.Span<float> a3 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[47], 32);
         Kernels.Layer3ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 1472), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 3520), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3));
         // Layer 4: Dropout 32, rate 0.2f
         // (the identity in inference)
         // Layer 5: Dense 32 -> 1, bias, activation Sigmoid (weights W5^T[32x16] at 3552, bias b5[16] at 4064)
-        global::System.Span<float> a5 = stackalloc float[16];
+        global::System.Span<float> a5 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer5ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 3552), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 4064), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a5));
         a5.Slice(0, OutputSize).CopyTo(output);
     }

@@ -113,19 +113,19 @@ partial class BlockNet : global::StaticNN.ITrainableNetwork<global::BlockNet>
         input.CopyTo(x);
         x.Slice(8).Clear();
         // Layer 0: Dense 8 -> 8, bias, activation Tanh (weights W0^T[8x16] at 0, bias b0[16] at 128)
-        global::System.Span<float> a0 = stackalloc float[16];
+        global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
         // Layer 1: LayerNorm 8, epsilon 0.001f (scale at 144, shift at 160)
-        global::System.Span<float> a1 = stackalloc float[16];
+        global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         global::StaticNN.Layers.NormalizationKernels.LayerNormForward(a0, 1, 16, 8, _parameters.Span.Slice(144, 16), _parameters.Span.Slice(160, 16), 0.001f, global::System.Span<float>.Empty, global::System.Span<float>.Empty, a1);
         // Layer 2: Residual: output = input + output of the network input (8)
-        global::System.Span<float> a2 = stackalloc float[16];
+        global::System.Span<float> a2 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         global::System.Numerics.Tensors.TensorPrimitives.Add<float>(a1, x, a2);
         // Layer 3: Dense 8 -> 3, bias, activation Identity (weights W3^T[8x16] at 176, bias b3[16] at 304)
-        global::System.Span<float> a3 = stackalloc float[16];
+        global::System.Span<float> a3 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer3ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 304), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3));
         // Layer 4: Activation Softmax over 3
-        global::System.Span<float> a4 = stackalloc float[16];
+        global::System.Span<float> a4 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         a3.CopyTo(a4);
         global::StaticNN.Activations.VectorMath.SoftmaxPaddedRows(a4, 1, 16, 3);
         a4.Slice(0, OutputSize).CopyTo(output);

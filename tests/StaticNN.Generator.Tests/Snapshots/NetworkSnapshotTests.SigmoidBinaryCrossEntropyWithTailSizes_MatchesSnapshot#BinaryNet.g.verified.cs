@@ -102,10 +102,10 @@ partial class BinaryNet : global::StaticNN.ITrainableNetwork<global::BinaryNet>
         global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(output.Length, OutputSize, "BinaryNet", "output values", nameof(output));
         ref float parameters = ref _parameters.Reference;
         // Layer 0: Dense 7 -> 9, bias, activation Tanh (weights W0^T[7x16] at 0, bias b0[16] at 112)
-        global::System.Span<float> a0 = stackalloc float[16];
+        global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 112), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
         // Layer 1: Dense 9 -> 1, bias, activation Sigmoid (weights W1^T[9x16] at 128, bias b1[16] at 272)
-        global::System.Span<float> a1 = stackalloc float[16];
+        global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 128), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 272), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
         a1.Slice(0, OutputSize).CopyTo(output);
     }
