@@ -38,6 +38,11 @@ public static partial class VectorMath
         p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpP4));
         p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(ExpP5));
         Vector512<float> e = Vector512.MultiplyAddEstimate(p, r * r, r) + Vector512<float>.One;
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // vscalefps: e * 2^n in one instruction, with overflow to +inf and subnormal results handled.
+            return System.Runtime.Intrinsics.X86.Avx512F.Scale(e, n);
+        }
         Vector512<int> ni = Vector512.ConvertToInt32(n);
         Vector512<int> half = Vector512.ShiftRightArithmetic(ni, 1);
         Vector512<float> s1 = Vector512.ShiftLeft(half + Vector512.Create(127), 23).AsSingle();
