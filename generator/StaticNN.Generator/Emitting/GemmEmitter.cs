@@ -51,7 +51,7 @@ internal static class GemmEmitter
         if (g.HasBias) p.Add("ref float bias");
         p.Add("ref float c");
         if (g.StorePreActivation) p.Add("ref float z");
-        if (row ? g.Reduction is null : true) p.Add("int count");
+        if (!row || g.Reduction is null) p.Add("int count");
         return string.Join(", ", p);
     }
 
@@ -61,7 +61,7 @@ internal static class GemmEmitter
         if (g.HasBias) p.Add("ref bias");
         p.Add("ref c");
         if (g.StorePreActivation) p.Add("ref z");
-        if (row ? g.Reduction is null : true) p.Add("count");
+        if (!row || g.Reduction is null) p.Add("count");
         return string.Join(", ", p);
     }
 

@@ -22,7 +22,7 @@ internal static partial class NetworkEmitter
         NetworkSpec spec = plan.Spec;
         string name = Name(plan);
         Header(w, spec.Type.MetadataName, "API");
-        int depth = OpenType(w, plan, null);
+        int depth = OpenType(w, plan);
 
         EmitArchitectureRemarks(w, plan);
         w.OpenBrace($"partial {spec.Type.Type.Keyword} {name} : global::StaticNN.ITrainableNetwork<{Self(plan)}>");
@@ -522,6 +522,12 @@ internal static partial class NetworkEmitter
         : plan.NeedsPaddedInput ? Rows("workspace.Input", stride)
         : "inputs";
 
+    /// <summary>A ref to the first float of layer l's input rows in the workspace (for the dense kernels).</summary>
+    private static string TrainingInputRef(NetworkPlan plan, int layer) =>
+        layer > 0 ? ArrayRef($"workspace.Output{layer - 1}")
+        : plan.NeedsPaddedInput ? ArrayRef("workspace.Input")
+        : Ref("inputs");
+
     private static void EmitForward(SourceWriter w, NetworkPlan plan)
     {
         w.Line("/// <summary>");
@@ -554,7 +560,7 @@ internal static partial class NetworkEmitter
                 case LayerKind.Dense:
                 {
                     GemmShape shape = DenseEmitter.TrainingForward(layer);
-                    string inputRef = l == 0 && !plan.NeedsPaddedInput ? Ref("inputs") : l == 0 ? ArrayRef("workspace.Input") : ArrayRef($"workspace.Output{l - 1}");
+                    string inputRef = TrainingInputRef(plan, l);
                     string? z = shape.StorePreActivation ? ArrayRef($"workspace.PreActivation{l}") : null;
                     w.Line($"Kernels.{shape.Name}({ForwardArgs(layer, inputRef, ArrayRef($"workspace.Output{l}"), z)}, count);");
                     if (layer.IsLast && !layer.LossIsFused && layer.Spec.Activation == ActivationKind.Softmax)
@@ -626,7 +632,7 @@ internal static partial class NetworkEmitter
                     {
                         EmitActivationBackward(w, layer, $"workspace.Delta{i}", $"workspace.PreActivation{i}", $"workspace.Output{i}", layer.KeepsPreActivation);
                     }
-                    string a = i == 0 && !plan.NeedsPaddedInput ? Ref("inputs") : i == 0 ? ArrayRef("workspace.Input") : ArrayRef($"workspace.Output{i - 1}");
+                    string a = TrainingInputRef(plan, i);
                     string inputName = i == 0 ? "inputs" : "a" + (i - 1).ToString(CultureInfo.InvariantCulture);
                     w.Line($"// dL/dW{i}^T = {inputName}^T * delta{i}");
                     w.Line($"Kernels.Layer{i}WeightGradient({a}, {ArrayRef($"workspace.Delta{i}")}, ref {Unsafe}.Add(ref gradient, {layer.WeightOffset}), count);");

@@ -53,7 +53,7 @@ internal static partial class NetworkEmitter
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Opens namespace and containing types; returns the number of braces to close.</summary>
-    private static int OpenType(SourceWriter w, NetworkPlan plan, string? baseList)
+    private static int OpenType(SourceWriter w, NetworkPlan plan)
     {
         TypeHierarchySpec type = plan.Spec.Type;
         int depth = 0;
@@ -82,7 +82,7 @@ internal static partial class NetworkEmitter
     {
         var w = new SourceWriter();
         Header(w, plan.Spec.Type.MetadataName, "kernel dispatch");
-        int depth = OpenType(w, plan, null);
+        int depth = OpenType(w, plan);
         w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
         w.Line("/// <summary>");
         w.Line("/// The compiled kernels of this network. Each entry point picks the widest SIMD path the machine has:");
@@ -109,7 +109,7 @@ internal static partial class NetworkEmitter
     {
         var w = new SourceWriter();
         Header(w, plan.Spec.Type.MetadataName, $"{flavor.Name} kernels");
-        int depth = OpenType(w, plan, null);
+        int depth = OpenType(w, plan);
         w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
         w.OpenBrace("private static partial class Kernels");
         w.Line($"// {flavor.Name} path ({flavor.Note}).");

@@ -42,9 +42,6 @@ internal sealed record LayerPlan(
         LayerKind.BatchNorm or LayerKind.LayerNorm => 2 * OutputSize,
         _ => 0,
     };
-
-    /// <summary>The activation the kernels apply in training (fused losses read pre-activation logits).</summary>
-    public ActivationKind TrainingActivation => LossIsFused ? ActivationKind.Identity : Spec.Activation;
 }
 
 /// <summary>The whole network's layout: per-layer offsets, block lengths, widths.</summary>
