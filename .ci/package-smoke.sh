@@ -22,7 +22,7 @@ dotnet pack src/StaticNN -c Release -o "$feed" --nologo -v:q
 
 nupkg=$feed/StaticNN.$version.nupkg
 listing=$(unzip -Z1 "$nupkg")
-for entry in lib/net10.0/StaticNN.dll lib/net10.0/StaticNN.xml analyzers/dotnet/cs/StaticNN.Generator.dll PACKAGE.md; do
+for entry in lib/net10.0/StaticNN.dll lib/net10.0/StaticNN.xml analyzers/dotnet/cs/StaticNN.Generator.dll build/StaticNN.targets buildTransitive/StaticNN.targets PACKAGE.md; do
     grep -qx "$entry" <<<"$listing" || { echo "FAIL: $entry is missing from $nupkg"; echo "$listing"; exit 1; }
 done
 [[ -f $feed/StaticNN.$version.snupkg ]] || { echo "FAIL: no symbol package StaticNN.$version.snupkg"; exit 1; }
@@ -78,11 +78,11 @@ History history = net.Fit(new Dataset(inputs, 2, targets, 1), new FitOptions
 });
 Console.WriteLine($"{XorNet.ParameterCount} parameters, {history.Epochs.Count} epochs, final loss {history.Epochs[^1].Loss:F4}");
 
-string path = Path.Combine(Path.GetTempPath(), $"staticnn-smoke-{Environment.ProcessId}.safetensors");
+// Saved next to the project: the second build bakes this file into the assembly.
+string path = Path.Combine(Environment.CurrentDirectory, "xor.safetensors");
 net.Save(path);
 var loaded = new XorNet(seed: 99);
 loaded.Load(path);
-File.Delete(path);
 
 int correct = 0;
 Span<float> y = stackalloc float[XorNet.OutputSize];
@@ -122,4 +122,40 @@ generated=$(find obj -path '*generated/StaticNN.Generator*' -name '*.g.cs' | wc 
 output=$(dotnet run -c Release --no-build)
 echo "$output"
 grep -qx 'package smoke test: OK' <<<"$output" || { echo "FAIL: unexpected output"; exit 1; }
-echo "== package smoke test passed ($generated generated files from the packaged generator)"
+[[ -f xor.safetensors ]] || { echo "FAIL: the program did not save xor.safetensors"; exit 1; }
+
+echo "== bake the saved weights into a second build ([Network(Weights = ...)] through the package's build targets)"
+sed -i 's|</Project>|  <ItemGroup>\n    <AdditionalFiles Include="xor.safetensors" />\n  </ItemGroup>\n</Project>|' Consumer.csproj
+cat > Program.cs <<'EOF'
+using System;
+using StaticNN;
+
+// The baked network must be exactly the one loaded from the file at run time.
+BakedXorNet baked = BakedXorNet.CreatePretrained();
+var loaded = new BakedXorNet();
+loaded.Load("xor.safetensors");
+bool same = baked.Parameters.SequenceEqual(loaded.Parameters);
+Span<float> a = stackalloc float[1];
+Span<float> b = stackalloc float[1];
+foreach ((float x0, float x1) in new[] { (0f, 0f), (0f, 1f), (1f, 0f), (1f, 1f) })
+{
+    baked.Predict([x0, x1], a);
+    loaded.Predict([x0, x1], b);
+    same &= a[0] == b[0];
+    Console.WriteLine($"baked xor({x0}, {x1}) = {a[0]:F3}");
+}
+Console.WriteLine(same ? "baked weights: OK" : "baked weights: DIFFERENT from the file");
+return same ? 0 : 1;
+
+[Network(Loss = Loss.BinaryCrossEntropy, Weights = "xor.safetensors")]
+[Input(2)]
+[Dense(8, Activation.Tanh)]
+[Dense(1, Activation.Sigmoid)]
+public partial class BakedXorNet;
+EOF
+dotnet build -c Release --nologo -v:q -p:TreatWarningsAsErrors=true
+compgen -G 'obj/Release/net10.0/staticnn/xor.safetensors.*.base64' >/dev/null || { echo "FAIL: the build targets did not encode xor.safetensors"; exit 1; }
+output=$(dotnet run -c Release --no-build)
+echo "$output"
+grep -qx 'baked weights: OK' <<<"$output" || { echo "FAIL: unexpected output"; exit 1; }
+echo "== package smoke test passed ($generated generated files from the packaged generator; weights baked through the package's build targets)"

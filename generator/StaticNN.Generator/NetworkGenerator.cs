@@ -2,9 +2,14 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using System.Linq;
+using System.Text;
+using StaticNN.Generator.Diagnostics;
 using StaticNN.Generator.Emitting;
 using StaticNN.Generator.Model;
 using StaticNN.Generator.Parsing;
+using StaticNN.Generator.Weights;
 
 namespace StaticNN.Generator;
 
@@ -35,6 +40,48 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(
             specs.Combine(features).WithTrackingName(TrackingNames.SpecWithFeatures),
             static (spc, pair) => NetworkEmitter.Emit(spc, pair.Left, pair.Right));
+
+        // [Network(Weights = "...")]: the weight files (encoded by build/StaticNN.targets), each decoded once, bound to
+        // the networks that name them. Binding re-runs when a weight file or the declaring file changes; the source is
+        // re-emitted only when the baked values change.
+        IncrementalValueProvider<ImmutableArray<WeightFileInput>> weightFiles = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => WeightFileDecoder.Decode(pair.Left, pair.Right.GetOptions(pair.Left), ct))
+            .Where(static f => f is not null)
+            .Select(static (f, _) => f!)
+            .WithTrackingName(TrackingNames.WeightFiles)
+            .Collect();
+
+        IncrementalValueProvider<string?> projectDirectory = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(WeightFileDecoder.ProjectDirectoryProperty, out string? directory) ? directory : null);
+
+        IncrementalValuesProvider<PretrainedBinding> bindings = results
+            .Select(static (r, _) => r.Pretrained)
+            .Where(static r => r is not null)
+            .Combine(weightFiles.Combine(projectDirectory))
+            .Select(static (pair, _) => PretrainedBinder.Bind(pair.Left!, pair.Right.Left, pair.Right.Right))
+            .WithTrackingName(TrackingNames.PretrainedBinding);
+
+        IncrementalValuesProvider<PretrainedModel> pretrained = bindings
+            .Select(static (b, _) => b.Model)
+            .Where(static m => m is not null)
+            .Select(static (m, _) => m!)
+            .WithTrackingName(TrackingNames.PretrainedModel);
+
+        context.RegisterSourceOutput(pretrained, static (spc, model) =>
+        {
+            (string hintName, string source) = PretrainedEmitter.Emit(model);
+            spc.AddSource(hintName, SourceText.From(source, Encoding.UTF8));
+        });
+
+        // Only failed bindings meet the compilation, which they need to point at the Weights argument.
+        context.RegisterSourceOutput(bindings.Where(static b => b.Problem is not null).Combine(context.CompilationProvider), static (spc, pair) =>
+        {
+            (PretrainedBinding binding, Compilation compilation) = pair;
+            WeightsProblem problem = binding.Problem!;
+            spc.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.WeightsDescriptor(problem.DescriptorId), binding.Request.LocationIn(compilation), problem.Arguments.ToArray<object>()));
+        });
 
         IncrementalValuesProvider<ImmutableArray<Diagnostic>> diagnostics = results
             .Select(static (r, _) => r.Diagnostics)

@@ -17,4 +17,13 @@ public static class TrackingNames
 
     /// <summary>A spec combined with the compilation features.</summary>
     public const string SpecWithFeatures = nameof(SpecWithFeatures);
+
+    /// <summary>The AdditionalFiles that are weight files, decoded.</summary>
+    public const string WeightFiles = nameof(WeightFiles);
+
+    /// <summary>A network with <c>Weights = "..."</c> bound to its file: the baked blocks, or a problem.</summary>
+    public const string PretrainedBinding = nameof(PretrainedBinding);
+
+    /// <summary>The baked weights to emit (the cache key of the *.Pretrained.g.cs source).</summary>
+    public const string PretrainedModel = nameof(PretrainedModel);
 }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using StaticNN;
@@ -8,7 +7,8 @@ using StaticNN;
 /// C entry points of the Native AOT shared library (<c>dotnet publish -c Release -r linux-x64 -p:PublishAot=true
 /// -p:NativeLib=Shared</c>): <c>int staticnn_predict(const float* input, float* output)</c> runs S2 on 16 floats and
 /// writes 8; <c>staticnn_input_size()</c> and <c>staticnn_output_size()</c> return 16 and 8. The weights are the
-/// trained <c>s2.safetensors</c>, embedded in the library and loaded by the first call. <c>host/host.c</c> calls them.
+/// trained <c>s2.safetensors</c>, baked into the library at build time (<c>S2.CreatePretrained()</c> on the first call:
+/// no file, no parsing). <c>host/host.c</c> calls them.
 /// </summary>
 /// <remarks>
 /// Thread-safe (S2.Predict is, and the model is published once with a compare-exchange). No exception crosses into C:
@@ -22,7 +22,7 @@ internal static unsafe class NativeExports
     /// <summary>input or output is null.</summary>
     public const int NullPointer = -1;
 
-    /// <summary>The embedded weights could not be loaded (or another unexpected failure).</summary>
+    /// <summary>An unexpected failure.</summary>
     public const int InternalError = -2;
 
     private static S2? s_model;
@@ -59,13 +59,8 @@ internal static unsafe class NativeExports
 
     private static S2 LoadModel()
     {
-        var model = new S2();
-        using (Stream stream = typeof(NativeExports).Assembly.GetManifestResourceStream("s2.safetensors")
-            ?? throw new InvalidOperationException("The embedded resource s2.safetensors is missing."))
-        {
-            model.Load(stream);
-        }
-        // Two threads may load at once on the first calls; both models are equal and one of them wins.
+        // Two threads may create it at once on the first calls; both models are equal and one of them wins.
+        S2 model = S2.CreatePretrained();
         return Interlocked.CompareExchange(ref s_model, model, null) ?? model;
     }
 }

@@ -2,8 +2,11 @@ using StaticNN;
 
 // The two networks whose latency the sample measures.
 
-/// <summary>S2: a small regression network (16 -> 64 -> 64 -> 8, 5,768 parameters), trained on a synthetic task (--train).</summary>
-[Network]
+/// <summary>
+/// S2: a small regression network (16 -> 64 -> 64 -> 8, 5,768 parameters), trained on a synthetic task (--train). Its
+/// trained weights are baked into the assembly at build time: <c>S2.CreatePretrained()</c> needs no file.
+/// </summary>
+[Network(Weights = "s2.safetensors")]
 [Input(16)]
 [Dense(64, Activation.Tanh)]
 [Dense(64, Activation.Tanh)]

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace StaticNN.Generator.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the generator reports. IDs are never reused: SNN0001-0099 declarations, SNN0100-0199 shapes,
+/// Every diagnostic the generator reports. IDs are never reused: SNN0001-0099 declarations, SNN0100-0199 shapes, SNN0200-0299 baked weight files,
 /// SNN9xxx internal errors. Each has a row in AnalyzerReleases and a page in docs/diagnostics.
 /// </summary>
 public static class DiagnosticDescriptors
@@ -160,11 +160,51 @@ public static class DiagnosticDescriptors
         DiagnosticCategories.Shape, DiagnosticSeverity.Error,
         "L2 must be finite and at least 0; BatchNorm momentum must be in [0, 1); epsilon must be positive and finite.");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
+        "SNN0201", "Weight file not found",
+        "Network '{0}' bakes weights from '{1}', but {2}; add <AdditionalFiles Include=\"{1}\" /> to the project (the path is relative to the project directory)",
+        DiagnosticCategories.Weights, DiagnosticSeverity.Error,
+        "[Network(Weights = \"...\")] names a safetensors file that the project must pass to the compiler as an AdditionalFiles item.");
+
+    public static readonly DiagnosticDescriptor WeightsFileUnreadable = Create(
+        "SNN0202", "Weight file cannot be read",
+        "Network '{0}' cannot bake weights from '{1}': {2}",
+        DiagnosticCategories.Weights, DiagnosticSeverity.Error,
+        "The weight file must be a valid safetensors file, encoded for the generator by StaticNN's build targets (they come with the package).");
+
+    public static readonly DiagnosticDescriptor WeightsMismatch = Create(
+        "SNN0203", "Weight file does not match the network",
+        "Weight file '{1}' does not match network '{0}': {2}",
+        DiagnosticCategories.Weights, DiagnosticSeverity.Error,
+        "Every layer's tensors must be in the file, as F32 with the layer's PyTorch shape (weight[out, in]), and every tensor of the file must belong to a layer.");
+
+    public static readonly DiagnosticDescriptor WeightsTooLarge = Create(
+        "SNN0204", "Weight file too large to bake",
+        "Network '{0}' cannot bake weights from '{1}': {2}; load such a network at run time instead (for example from an EmbeddedResource stream with network.Load(stream))",
+        DiagnosticCategories.Weights, DiagnosticSeverity.Error,
+        "Baked weights become constant data in the assembly; above 16 MiB, loading them at run time is the better trade.");
+
+    public static readonly DiagnosticDescriptor WeightsNotFinite = Create(
+        "SNN0205", "Weight file holds a value that is not finite",
+        "Weight file '{1}' of network '{0}' has {4} in tensor {2} at {3}; every baked weight must be a finite number",
+        DiagnosticCategories.Weights, DiagnosticSeverity.Error,
+        "A NaN or infinite weight makes every prediction NaN; it usually comes from a diverged training run.");
+
     public static readonly DiagnosticDescriptor InternalError = Create(
         "SNN9001", "StaticNN generator internal error",
         "StaticNN could not generate '{0}' ({1}); please report this with the declaration",
         DiagnosticCategories.Internal, DiagnosticSeverity.Error,
         "An unexpected exception in the generator; no code was generated for this network.");
+
+    /// <summary>The weight-file descriptors by ID (the binder reports problems by ID).</summary>
+    public static DiagnosticDescriptor WeightsDescriptor(string id) => id switch
+    {
+        "SNN0201" => WeightsFileNotFound,
+        "SNN0202" => WeightsFileUnreadable,
+        "SNN0203" => WeightsMismatch,
+        "SNN0204" => WeightsTooLarge,
+        _ => WeightsNotFinite,
+    };
 
     private static DiagnosticDescriptor Create(string id, string title, string message, string category, DiagnosticSeverity severity, string description) =>
         new(id, title, message, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpBase + id + ".md");

@@ -16,7 +16,10 @@ internal sealed record NetworkSpec(
 
 /// <summary>What the parser returns: a spec (null when an error stops generation) and the diagnostics to report.</summary>
 /// <remarks>Diagnostics keep their real locations (so <c>#pragma warning disable</c> works); this type is not cached.</remarks>
-internal sealed record ParseResult(NetworkSpec? Spec, ImmutableArray<Diagnostic> Diagnostics);
+/// <param name="Spec">The network, or null.</param>
+/// <param name="Diagnostics">What to report.</param>
+/// <param name="Pretrained">Set when the network bakes weights from a file (and <paramref name="Spec"/> is set).</param>
+internal sealed record ParseResult(NetworkSpec? Spec, ImmutableArray<Diagnostic> Diagnostics, PretrainedRequest? Pretrained = null);
 
 /// <summary>Compilation-wide facts the emitter uses.</summary>
 internal readonly record struct CompilationFeatures(bool AllowUnsafe);

@@ -27,7 +27,7 @@ internal static class NetworkParser
         "Parameters", "Predict", "PredictBatch", "PredictClass", "ComputeGradients", "ComputeLoss",
         "GetLayerParameters", "SetLayerParameters", "CopyLastBatchOutputs", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
         "Forward", "Backward", "GetWorkspace", "CopyLastDropoutMask", "GetLayerRunningStatistics", "SetLayerRunningStatistics",
-        "_parameters", "_workspace", "_state", "_trainingRandom");
+        "_parameters", "_workspace", "_state", "_trainingRandom", "CreatePretrained", "BakedWeights");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {
@@ -107,6 +107,7 @@ internal static class NetworkParser
 
         // [Network]
         var loss = LossKind.MeanSquaredError;
+        string? weights = null;
         AttributeData network = networkAttributes[0];
         if (HasErrors(network))
         {
@@ -123,6 +124,14 @@ internal static class NetworkParser
                         Report(DiagnosticDescriptors.UndefinedEnumValue, AttributeLocation(network, ct), "Loss", lossValue, name);
                     }
                     loss = (LossKind)lossValue;
+                }
+                else if (argument.Key == "Weights" && argument.Value.Value is string path)
+                {
+                    if (path.Trim().Length == 0)
+                    {
+                        Report(DiagnosticDescriptors.WeightsFileNotFound, WeightsArgumentLocation(network, ct) ?? AttributeLocation(network, ct), name, path, "the path is empty");
+                    }
+                    weights = path;
                 }
             }
         }
@@ -359,7 +368,12 @@ internal static class NetworkParser
         }
 
         var spec = new NetworkSpec(ReadHierarchy(symbol, syntax), loss, inputSize, new EquatableArray<LayerSpec>(layerSpecs.ToArray()));
-        return new ParseResult(spec, diagnostics.ToImmutable());
+        PretrainedRequest? pretrained = null;
+        if (weights is not null && WeightsArgumentLocation(network, ct) is { SourceTree: { } tree } weightsLocation)
+        {
+            pretrained = new PretrainedRequest(spec, weights, tree.FilePath, weightsLocation.SourceSpan);
+        }
+        return new ParseResult(spec, diagnostics.ToImmutable(), pretrained);
 
         void CheckSize(string what, int size, Location? location)
         {
@@ -451,6 +465,11 @@ internal static class NetworkParser
 
     private static Location? AttributeLocation(AttributeData attribute, CancellationToken ct) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation();
+
+    /// <summary>The <c>Weights = "..."</c> argument of [Network].</summary>
+    private static Location? WeightsArgumentLocation(AttributeData attribute, CancellationToken ct) =>
+        (attribute.ApplicationSyntaxReference?.GetSyntax(ct) as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Weights")?.GetLocation();
 
     private static TypeHierarchySpec ReadHierarchy(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax)
     {

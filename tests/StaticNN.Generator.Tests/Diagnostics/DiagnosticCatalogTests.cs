@@ -61,6 +61,7 @@ public sealed class DiagnosticCatalogTests
             {
                 < 100 => DiagnosticCategories.Usage,
                 < 200 => DiagnosticCategories.Shape,
+                < 300 => DiagnosticCategories.Weights,
                 >= 9000 => DiagnosticCategories.Internal,
                 _ => "(no category for this range)",
             };

@@ -39,8 +39,34 @@ public sealed class IncrementalityTests
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToArray();
 
-    /// <summary>The steps whose outputs must be cacheable: all but Parse and Diagnostics.</summary>
-    private static string[] CachedStepNames => AllStepNames.Except(new[] { TrackingNames.Parse, TrackingNames.Diagnostics }).ToArray();
+    /// <summary>The steps of every network whose outputs must be cacheable: all but Parse, Diagnostics and the weight steps.</summary>
+    private static string[] CachedStepNames => AllStepNames.Except(new[] { TrackingNames.Parse, TrackingNames.Diagnostics }).Except(WeightStepNames).ToArray();
+
+    /// <summary>The steps that only networks with baked weights ([Network(Weights = ...)]) go through.</summary>
+    private static readonly string[] WeightStepNames = { TrackingNames.WeightFiles, TrackingNames.PretrainedBinding, TrackingNames.PretrainedModel };
+
+    private static readonly string BakedSource = NetworkSource.Replace("[Network(Loss = Loss.CrossEntropy)]", "[Network(Loss = Loss.CrossEntropy, Weights = \"iris.safetensors\")]");
+
+    private static EncodedWeightFile WeightFile(int seed = 1) => WeightFiles.Encoded("/src/iris.safetensors", WeightFiles.SafeTensors(
+        new TestTensor("layers.0.weight", [10, 4], WeightFiles.Values(40, seed)),
+        new TestTensor("layers.0.bias", [10], WeightFiles.Values(10, seed + 1)),
+        new TestTensor("layers.1.weight", [3, 10], WeightFiles.Values(30, seed + 2)),
+        new TestTensor("layers.1.bias", [3], WeightFiles.Values(3, seed + 3))));
+
+    private static (CSharpCompilation Compilation, GeneratorRun Run, EncodedWeightFile File) FirstBakedRun()
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(BakedSource);
+        EncodedWeightFile file = WeightFile();
+        GeneratorRun run = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver((CSharpParseOptions)compilation.SyntaxTrees[0].Options, [file]));
+        run.HintNames.ShouldContain("App.First.Pretrained.g.cs");
+        return (compilation, run, file);
+    }
+
+    /// <summary>Outputs of the RegisterSourceOutput that emits the baked weights.</summary>
+    private static IReadOnlyList<(object Value, IncrementalStepRunReason Reason)> PretrainedSourceOutputs(GeneratorRun run) =>
+        run.Result.TrackedOutputSteps.TryGetValue("SourceOutput", out var steps)
+            ? steps.Where(s => s.Inputs.Any(i => i.Source.Name == TrackingNames.PretrainedModel)).SelectMany(s => s.Outputs).ToList()
+            : Array.Empty<(object, IncrementalStepRunReason)>();
 
     private static (CSharpCompilation Compilation, GeneratorRun Run) FirstRun(string source = NetworkSource, HarnessOptions? options = null)
     {
@@ -70,9 +96,9 @@ public sealed class IncrementalityTests
     [Fact]
     public void TrackingNames_AreAllUsedByThePipeline()
     {
-        GeneratorRun run = FirstRun().Run;
+        GeneratorRun run = FirstBakedRun().Run;
 
-        AllStepNames.ShouldBe(new[] { "Parse", "Spec", "Diagnostics", "Features", "SpecWithFeatures" }, ignoreOrder: true);
+        AllStepNames.ShouldBe(new[] { "Parse", "Spec", "Diagnostics", "Features", "SpecWithFeatures", "WeightFiles", "PretrainedBinding", "PretrainedModel" }, ignoreOrder: true);
         foreach (string name in AllStepNames)
         {
             run.Result.TrackedSteps.Keys.ShouldContain(name);
@@ -218,6 +244,76 @@ public sealed class IncrementalityTests
                 {
                     ObjectGraph.FindRoslynObjects(outputs[i].Value, $"{step}[{i}]").ShouldBeEmpty();
                 }
+            }
+        }
+    }
+
+    [Fact]
+    public void EditingTheWeightFile_RebindsAndReemitsOnlyTheBakedWeights()
+    {
+        (CSharpCompilation compilation, GeneratorRun first, EncodedWeightFile file) = FirstBakedRun();
+        EncodedWeightFile edited = WeightFile(seed: 7);
+
+        GeneratorDriver driver = first.Driver
+            .ReplaceAdditionalText(file.Text, edited.Text)
+            .WithUpdatedAnalyzerConfigOptions(TestAnalyzerConfigOptionsProvider.For([edited]));
+        GeneratorRun second = GeneratorHarness.Run(compilation, driver);
+
+        second.StepOutputs(TrackingNames.WeightFiles).Select(o => o.Reason).ShouldBe(new[] { IncrementalStepRunReason.Modified });
+        second.StepOutputs(TrackingNames.PretrainedModel).Select(o => o.Reason).ShouldBe(new[] { IncrementalStepRunReason.Modified });
+        PretrainedSourceOutputs(second).ShouldContain(o => o.Reason == IncrementalStepRunReason.Modified, Describe(PretrainedSourceOutputs(second)));
+        second.Sources["App.First.Pretrained.g.cs"].ShouldNotBe(first.Sources["App.First.Pretrained.g.cs"]);
+        ShouldAllBeReused(second, TrackingNames.Spec);
+        second.SourceOutputs.ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached, Describe(second.SourceOutputs));
+        second.Sources["App.First.g.cs"].ShouldBe(first.Sources["App.First.g.cs"]);
+    }
+
+    [Fact]
+    public void RewritingTheWeightFileWithTheSameContent_ReemitsNothing()
+    {
+        (CSharpCompilation compilation, GeneratorRun first, EncodedWeightFile file) = FirstBakedRun();
+        EncodedWeightFile same = WeightFile();
+
+        GeneratorDriver driver = first.Driver
+            .ReplaceAdditionalText(file.Text, same.Text)
+            .WithUpdatedAnalyzerConfigOptions(TestAnalyzerConfigOptionsProvider.For([same]));
+        GeneratorRun second = GeneratorHarness.Run(compilation, driver);
+
+        ShouldAllBeReused(second, TrackingNames.PretrainedModel);
+        PretrainedSourceOutputs(second).ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached, Describe(PretrainedSourceOutputs(second)));
+    }
+
+    [Fact]
+    public void UnrelatedEdits_LeaveTheBakedWeightsCached()
+    {
+        (CSharpCompilation compilation, GeneratorRun first, _) = FirstBakedRun();
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+
+        CSharpCompilation changed = compilation
+            .ReplaceSyntaxTree(tree, tree.WithChangedText(tree.GetText().Replace(BakedSource.IndexOf("=> 1;", StringComparison.Ordinal), 5, "=> 40 + 2; // edited")))
+            .AddSyntaxTrees(GeneratorHarness.ParseTree("namespace App; public static class Unrelated { public static int Two() => 2; }", compilation, 1));
+        GeneratorRun second = GeneratorHarness.Run(changed, first.Driver);
+
+        foreach (string step in WeightStepNames)
+        {
+            ShouldAllBeReused(second, step);
+        }
+        PretrainedSourceOutputs(second).ShouldNotBeEmpty();
+        PretrainedSourceOutputs(second).ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached, Describe(PretrainedSourceOutputs(second)));
+    }
+
+    [Fact]
+    public void WeightSteps_HoldNoSymbolSyntaxCompilationSemanticModelOrLocation()
+    {
+        GeneratorRun run = FirstBakedRun().Run;
+
+        foreach (string step in WeightStepNames)
+        {
+            var outputs = run.StepOutputs(step);
+            outputs.ShouldNotBeEmpty(step);
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                ObjectGraph.FindRoslynObjects(outputs[i].Value, $"{step}[{i}]").ShouldBeEmpty();
             }
         }
     }

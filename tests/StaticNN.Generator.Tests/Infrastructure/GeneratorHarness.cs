@@ -70,11 +70,21 @@ internal static class GeneratorHarness
     public static SyntaxTree ParseTree(string source, CSharpCompilation like, int index) =>
         CSharpSyntaxTree.ParseText(source, (CSharpParseOptions)like.SyntaxTrees[0].Options, path: SourcePath(index));
 
-    public static GeneratorDriver CreateDriver(CSharpParseOptions parseOptions) =>
+    public static GeneratorDriver CreateDriver(
+        CSharpParseOptions parseOptions, IEnumerable<EncodedWeightFile>? weightFiles = null, string? projectDirectory = WeightFiles.ProjectDirectory) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: weightFiles?.Select(f => f.Text),
             parseOptions: parseOptions,
+            optionsProvider: weightFiles is null ? null : TestAnalyzerConfigOptionsProvider.For(weightFiles, projectDirectory),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>Runs the generator with weight files among the AdditionalFiles (as the build targets pass them).</summary>
+    public static GeneratorRun Run(string source, params EncodedWeightFile[] weightFiles)
+    {
+        CSharpCompilation compilation = CreateCompilation(source);
+        return Run(compilation, CreateDriver((CSharpParseOptions)compilation.SyntaxTrees[0].Options, weightFiles));
+    }
 
     public static GeneratorRun Run(string source, HarnessOptions? options = null) =>
         Run(CreateCompilation(source, options));

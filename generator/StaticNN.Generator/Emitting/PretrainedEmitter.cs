@@ -1,0 +1,138 @@
+using System;
+using System.Linq;
+using StaticNN.Generator.Model;
+using StaticNN.Generator.Planning;
+using static StaticNN.Generator.Emitting.EmitterText;
+
+namespace StaticNN.Generator.Emitting;
+
+/// <summary>
+/// Emits <c>CreatePretrained()</c> and the baked weights: per layer, its slice of the parameter block (and BatchNorm's
+/// slice of the state block) exactly as the kernels read it, as little-endian float32 in a base64 UTF-8 literal. The
+/// compiler stores a UTF-8 literal as constant data in the assembly (no string object, no allocation); one literal
+/// per layer costs the compiler almost nothing, where an array of float literals of an MNIST-sized network takes
+/// seconds to compile. Decoding is a vectorised copy.
+/// </summary>
+internal static class PretrainedEmitter
+{
+    /// <summary>Bytes per line of base64: 48 bytes (12 floats) make 64 characters with no padding.</summary>
+    private const int BytesPerLine = 48;
+
+    public static (string HintName, string Source) Emit(PretrainedModel model)
+    {
+        NetworkPlan plan = NetworkPlan.Create(model.Spec);
+        TypeHierarchySpec type = model.Spec.Type;
+        string name = type.Type.Name;
+        string display = name.TrimStart('@');
+        var w = new SourceWriter();
+        Header(w, type.MetadataName, "baked weights");
+        int depth = 0;
+        if (type.Namespace.Length > 0)
+        {
+            w.OpenBrace($"namespace {type.Namespace}");
+            depth++;
+        }
+        foreach (TypeDeclarationSpec container in type.ContainingTypes)
+        {
+            w.OpenBrace($"partial {container.Keyword} {container.Name}");
+            depth++;
+        }
+        w.OpenBrace($"partial {type.Type.Keyword} {name}");
+
+        string file = Escape(model.WeightsPath);
+        w.Line("/// <summary>");
+        w.Line($"/// Creates the network with the weights baked into this assembly at build time from <c>{file}</c>");
+        w.Line($"/// ({plan.ParameterCount} parameters; {model.Naming}). The same as <c>new {display}()</c> followed by");
+        w.Line("/// loading that file, without any I/O or parsing at run time: the data is already in the kernels' layout.");
+        w.Line("/// Each call returns a new instance, which can be trained further without changing the baked weights.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCode);
+        w.OpenBrace($"public static {type.FullyQualifiedName} CreatePretrained()");
+        w.Line($"var network = new {type.FullyQualifiedName}();");
+        w.Line($"{Span} parameters = network._parameters.Span;");
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        {
+            (int offset, int length) = ParameterSlice(layer);
+            w.Line($"{Runtime}.BakedWeights.Decode(BakedWeights.Layer{layer.Index}, parameters.Slice({offset}, {length}));");
+        }
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateOffset >= 0))
+        {
+            w.Line($"{Runtime}.BakedWeights.Decode(BakedWeights.Layer{layer.Index}RunningStatistics, network._state.Span.Slice({layer.StateOffset}, {2 * layer.PaddedOutputSize}));");
+        }
+        w.Line("return network;");
+        w.CloseBrace();
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line($"/// The weights of <see cref=\"CreatePretrained\"/>, from <c>{file}</c>: per layer, its slice of <see cref=\"Parameters\"/>");
+        w.Line(plan.StateBlockLength > 0
+            ? "/// and of the running statistics, in the kernels' layout, as little-endian float32 encoded in base64."
+            : "/// in the kernels' layout, as little-endian float32 encoded in base64.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCode);
+        w.OpenBrace("private static class BakedWeights");
+        bool first = true;
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        {
+            if (!first)
+            {
+                w.Line();
+            }
+            first = false;
+            (int offset, int length) = ParameterSlice(layer);
+            w.Line($"/// <summary>{Describe(layer)}: {length} floats at {offset}.</summary>");
+            Literal(w, $"Layer{layer.Index}", model.Parameters.AsSpan().Slice(offset, length));
+        }
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateOffset >= 0))
+        {
+            w.Line();
+            w.Line($"/// <summary>Layer {layer.Index}: BatchNorm {layer.OutputSize}, running mean[{layer.PaddedOutputSize}] then running variance[{layer.PaddedOutputSize}]: {2 * layer.PaddedOutputSize} floats at {layer.StateOffset} of the state block.</summary>");
+            Literal(w, $"Layer{layer.Index}RunningStatistics", model.State.AsSpan().Slice(layer.StateOffset, 2 * layer.PaddedOutputSize));
+        }
+        w.CloseBrace();
+        w.CloseBrace();
+        for (int i = 0; i < depth; i++)
+        {
+            w.CloseBrace();
+        }
+        return (HintNames.For(type, "Pretrained"), w.ToString());
+    }
+
+    /// <summary>A layer's contiguous slice of the parameter block: dense W^T then bias, or scale then shift.</summary>
+    private static (int Offset, int Length) ParameterSlice(LayerPlan layer)
+    {
+        int end = layer.BiasOffset >= 0 ? layer.BiasOffset + layer.PaddedOutputSize : layer.WeightOffset + layer.WeightLength;
+        return (layer.WeightOffset, end - layer.WeightOffset);
+    }
+
+    private static string Describe(LayerPlan layer) => layer.IsDense
+        ? $"Layer {layer.Index}: Dense {layer.InputSize} -> {layer.OutputSize}, W{layer.Index}^T[{layer.InputSize}x{layer.PaddedOutputSize}]"
+            + (layer.Spec.HasBias ? $" then b{layer.Index}[{layer.PaddedOutputSize}]" : "")
+        : $"Layer {layer.Index}: {layer.Kind} {layer.OutputSize}, scale[{layer.PaddedOutputSize}] then shift[{layer.PaddedOutputSize}]";
+
+    private static void Literal(SourceWriter w, string property, ReadOnlySpan<float> values)
+    {
+        byte[] bytes = new byte[values.Length * 4];
+        for (int i = 0; i < values.Length; i++)
+        {
+            // Little-endian on every host, like the safetensors file.
+            int bits = BitConverter.ToInt32(BitConverter.GetBytes(values[i]), 0);
+            bytes[4 * i] = (byte)bits;
+            bytes[4 * i + 1] = (byte)(bits >> 8);
+            bytes[4 * i + 2] = (byte)(bits >> 16);
+            bytes[4 * i + 3] = (byte)(bits >> 24);
+        }
+        w.Line($"public static global::System.ReadOnlySpan<byte> {property} => \"\"\"");
+        using (w.Indent())
+        {
+            for (int start = 0; start < bytes.Length; start += BytesPerLine)
+            {
+                w.Line(Convert.ToBase64String(bytes, start, Math.Min(BytesPerLine, bytes.Length - start)));
+            }
+        }
+        w.Line("\"\"\"u8;");
+    }
+
+    /// <summary>The path inside an XML doc comment.</summary>
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}
