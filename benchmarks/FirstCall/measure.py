@@ -16,7 +16,7 @@ shape, in a fresh process each time, alternating the variants so that drift hits
 Standard library only; any python3.
 
   python3 benchmarks/FirstCall/measure.py [--runs 20] [--shapes S2,S3] [--aot] [--out first-call.json]
-                                          [--artifacts DIR] [--no-build]
+                                          [--artifacts DIR] [--no-build | --build-only]
 """
 
 import argparse
@@ -108,6 +108,7 @@ def main():
     parser.add_argument("--aot", action="store_true", help="also publish and measure a Native AOT build (slow to build)")
     parser.add_argument("--artifacts", default=os.path.join("/tmp", "staticnn-firstcall"), help="build output folder")
     parser.add_argument("--no-build", action="store_true", help="use the executables of an earlier build in --artifacts")
+    parser.add_argument("--build-only", action="store_true", help="build the variants and stop")
     parser.add_argument("--out", default=None, help="write the runs and medians as JSON")
     args = parser.parse_args()
     shapes = [s for s in args.shapes.split(",") if s]
@@ -122,6 +123,8 @@ def main():
             executables["native-aot"] = native
     else:
         executables = build(args.artifacts, args.aot)
+        if args.build_only:
+            return
 
     variants = list(executables)
     # One discarded start per variant and shape: loads the files into the page cache for all of them alike.
