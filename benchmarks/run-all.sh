@@ -86,10 +86,12 @@ ART="${STATICNN_BENCH_ARTIFACTS:-/tmp/staticnn-bench-artifacts}"
 BUILD=(-c Release -p:UseArtifactsOutput=true "-p:ArtifactsPath=$ART")
 cd "$ROOT"
 
-# Runs a command from the repository root, records it in commands.txt and its output in <name>.log.
+# Runs a command from the repository root, records it in commands.txt (paths inside the repository written relative
+# to its root) and its output in <name>.log.
 step() {
   local name="$1"; shift
-  printf '%s\n' "$*" >> "$RAW/commands.txt"
+  local command="$*"
+  printf '%s\n' "${command//$ROOT\//}" >> "$RAW/commands.txt"
   echo
   echo "==> $*"
   "$@" 2>&1 | tee "$RAW/$name.log"

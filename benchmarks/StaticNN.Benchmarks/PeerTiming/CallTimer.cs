@@ -74,13 +74,15 @@ public static class CallTimer
             loopTaken[loops / 2], loopLength, loops);
     }
 
-    // Calls until the warm-up time has passed (the tiered JIT reaches tier 1 meanwhile for the non-generated
-    // implementations); returns the mean time per call of the last part, as an estimate for sizing the loops.
+    // Calls in groups of 16 until the warm-up time has passed (the tiered JIT reaches tier 1 meanwhile for the
+    // non-generated implementations); returns the fastest group's time per call, an estimate for sizing the loops
+    // that one group slowed down by a time slice or a tier-up cannot spoil.
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static double Warmup<TCall>(TCall call, TimeSpan warmup) where TCall : struct, ITimedCall
     {
         long end = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
-        double estimate = double.NaN;
+        long fastest = long.MaxValue;
+        long t1;
         do
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -89,10 +91,11 @@ public static class CallTimer
                 call.Invoke();
             }
 
-            estimate = (Stopwatch.GetTimestamp() - t0) * NanosecondsPerTick / 16;
+            t1 = Stopwatch.GetTimestamp();
+            fastest = Math.Min(fastest, t1 - t0);
         }
-        while (Stopwatch.GetTimestamp() < end);
-        return estimate;
+        while (t1 < end);
+        return fastest * NanosecondsPerTick / 16;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]

@@ -43,7 +43,7 @@ public static class PeerTimingMode
                 case "--timing":
                     break;
                 case "--quick":
-                    (warmupMs, budgetMs) = (300, 100);
+                    (warmupMs, budgetMs) = (500, 100);
                     break;
                 case "--parts" when i + 1 < args.Length:
                     parts = new HashSet<string>(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
