@@ -71,6 +71,7 @@ public static class Flops
 {
     public static readonly (int In, int Out)[] S3 = [(784, 128), (128, 10)];
     public static readonly (int In, int Out)[] S4 = [(784, 128), (128, 64), (64, 10)];
+    public static readonly (int In, int Out)[] S5 = [(256, 512), (512, 512), (512, 10)];
 
     /// <summary>Forward pass of <paramref name="batch"/> samples: sum over layers of 2 B in out.</summary>
     public static double Forward((int In, int Out)[] layers, int batch) => layers.Sum(l => 2.0 * batch * l.In * l.Out);

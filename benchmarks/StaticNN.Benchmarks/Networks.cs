@@ -2,7 +2,8 @@ using StaticNN;
 
 namespace StaticNN.Benchmarks;
 
-// The four reference shapes of docs/DESIGN section 6, compiled by the StaticNN source generator.
+// The four reference shapes of docs/DESIGN section 6 and the wide S5 of the benchmark issue, compiled by the StaticNN
+// source generator.
 
 /// <summary>S1: 4-10(ReLU)-3(Softmax), cross-entropy (Iris-sized).</summary>
 [Network(Loss = Loss.CrossEntropy)]
@@ -33,3 +34,14 @@ public partial class S3Net;
 [Dense(64, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public partial class S4Net;
+
+/// <summary>
+/// S5: 256-512(ReLU)-512(ReLU)-10(Softmax), cross-entropy: the wide shape (1.6 MB of weights, more than one core's L2).
+/// The issue leaves the last activation open; Softmax, as S1, S3 and S4, so every classifier shape ends the same way.
+/// </summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(256)]
+[Dense(512, Activation.ReLU)]
+[Dense(512, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class S5Net;

@@ -5,7 +5,8 @@ namespace StaticNN.Benchmarks;
 
 /// <summary>
 /// <c>--verify</c>: checks every baseline against the generated networks and exits non-zero on a mismatch (no
-/// BenchmarkDotNet). Otherwise BenchmarkDotNet's switcher, with the arguments expanded by
+/// BenchmarkDotNet). <c>--timing</c>: the figures compared with PyTorch, timed like the Python side, as JSON
+/// (<see cref="PeerTiming.PeerTimingMode"/>; no BenchmarkDotNet). Otherwise BenchmarkDotNet's switcher, with the arguments expanded by
 /// <see cref="BenchmarkConfig.ExpandArguments"/> (in-process toolchain, <c>--quick</c>).
 /// </summary>
 internal static class Program
@@ -15,6 +16,11 @@ internal static class Program
         if (args.Contains("--verify"))
         {
             return Verification.Run();
+        }
+
+        if (args.Contains("--timing"))
+        {
+            return PeerTiming.PeerTimingMode.Run(args);
         }
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly)

@@ -7,7 +7,7 @@ namespace StaticNN.Benchmarks;
 public sealed record LayerWeights(int Inputs, int Outputs, Activation Activation, float[] Weight, float[] Bias);
 
 /// <summary>
-/// Creates the generated networks of the four shapes with reproducible weights, and copies their weights out in the
+/// Creates the generated networks of the five shapes with reproducible weights, and copies their weights out in the
 /// logical layout so that every baseline computes exactly the same function.
 /// </summary>
 public static class Shapes
@@ -21,6 +21,8 @@ public static class Shapes
     public static S3Net CreateS3() => WithRandomBiases(new S3Net(Seed));
 
     public static S4Net CreateS4() => WithRandomBiases(new S4Net(Seed));
+
+    public static S5Net CreateS5() => WithRandomBiases(new S5Net(Seed));
 
     /// <summary>Every layer's weights and bias, in PyTorch's layout, read through <c>GetLayerParameters</c>.</summary>
     public static IReadOnlyList<LayerWeights> GetLayers<TNet>(TNet net) where TNet : class, ITrainableNetwork<TNet>

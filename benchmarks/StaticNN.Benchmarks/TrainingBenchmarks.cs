@@ -7,7 +7,7 @@ using StaticNN.Optimizers;
 namespace StaticNN.Benchmarks;
 
 /// <summary>
-/// Training throughput of S3 and S4: one <c>ComputeGradients</c> call (forward, fused softmax + cross-entropy with
+/// Training throughput of S3, S4 and S5: one <c>ComputeGradients</c> call (forward, fused softmax + cross-entropy with
 /// class-index labels, backward) on a random batch, and a full step (ComputeGradients + Adam.Step over the whole
 /// parameter block). GFLOP/s counts only the matrix products of ComputeGradients (see <see cref="Flops.Gradients"/>);
 /// for TrainStep the same count is used, so its GFLOP/s shows what the optimizer pass costs on top.
@@ -17,10 +17,12 @@ public class TrainingBenchmarks
 {
     private S3Net _s3 = null!;
     private S4Net _s4 = null!;
+    private S5Net _s5 = null!;
     private float[] _inputs = null!;
+    private float[] _inputs5 = null!;
     private int[] _labels = null!;
-    private float[] _gradients3 = null!, _gradients4 = null!;
-    private Adam _adam3 = null!, _adam4 = null!;
+    private float[] _gradients3 = null!, _gradients4 = null!, _gradients5 = null!;
+    private Adam _adam3 = null!, _adam4 = null!, _adam5 = null!;
 
     [Params(32, 128)]
     public int Batch { get; set; }
@@ -28,7 +30,13 @@ public class TrainingBenchmarks
     public static double FlopsPerOperation(string method, ParameterInstances parameters)
     {
         int batch = Flops.IntParameter(parameters, nameof(Batch));
-        return method.StartsWith("S3", StringComparison.Ordinal) ? Flops.Gradients(Flops.S3, batch) : Flops.Gradients(Flops.S4, batch);
+        (int In, int Out)[] layers = method[..2] switch
+        {
+            "S3" => Flops.S3,
+            "S4" => Flops.S4,
+            _ => Flops.S5,
+        };
+        return Flops.Gradients(layers, batch);
     }
 
     [GlobalSetup]
@@ -36,12 +44,16 @@ public class TrainingBenchmarks
     {
         _s3 = Shapes.CreateS3();
         _s4 = Shapes.CreateS4();
+        _s5 = Shapes.CreateS5();
         _inputs = Shapes.RandomArray(Batch * 784, 11, 0f, 1f);
+        _inputs5 = Shapes.RandomArray(Batch * S5Net.InputSize, 13);
         _labels = Shapes.RandomLabels(Batch, 10, 12);
         _gradients3 = new float[S3Net.ParameterBlockLength];
         _gradients4 = new float[S4Net.ParameterBlockLength];
+        _gradients5 = new float[S5Net.ParameterBlockLength];
         _adam3 = new Adam(1e-3f);
         _adam4 = new Adam(1e-3f);
+        _adam5 = new Adam(1e-3f);
     }
 
     [Benchmark]
@@ -63,6 +75,17 @@ public class TrainingBenchmarks
     {
         float loss = _s4.ComputeGradients(_inputs, _labels, _gradients4);
         _adam4.Step(_s4.Parameters, _gradients4);
+        return loss;
+    }
+
+    [Benchmark]
+    public float S5_ComputeGradients() => _s5.ComputeGradients(_inputs5, _labels, _gradients5);
+
+    [Benchmark]
+    public float S5_TrainStep()
+    {
+        float loss = _s5.ComputeGradients(_inputs5, _labels, _gradients5);
+        _adam5.Step(_s5.Parameters, _gradients5);
         return loss;
     }
 }

@@ -23,6 +23,7 @@ public static class Verification
         failures += VerifyShape("S2", Shapes.CreateS2());
         failures += VerifyShape("S3", Shapes.CreateS3());
         failures += VerifyShape("S4", Shapes.CreateS4());
+        failures += VerifyShape("S5", Shapes.CreateS5());
         if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
         {
             failures += VerifyInlineMath();

@@ -48,4 +48,32 @@ public sealed unsafe class AlignedBuffer
         layer.Bias.CopyTo(bias.Span);
         return (weights, bias);
     }
+
+    /// <summary>
+    /// A dense layer wider than 128 outputs as consecutive 128-output panels, each transposed input-major:
+    /// <c>panel[p][in][128]</c> holds outputs <c>128 p</c> to <c>128 p + 127</c>, so a 128-wide kernel streams one panel
+    /// linearly. The output count must be a multiple of 128. The bias is <c>bias[out]</c> as is.
+    /// </summary>
+    public static (AlignedBuffer Weights, AlignedBuffer Bias) TransposePanels128(LayerWeights layer)
+    {
+        if (layer.Outputs % 128 != 0)
+        {
+            throw new ArgumentException($"Panels need a multiple of 128 outputs, got {layer.Outputs}.", nameof(layer));
+        }
+
+        var weights = new AlignedBuffer(layer.Inputs * layer.Outputs);
+        var bias = new AlignedBuffer(layer.Outputs);
+        Span<float> w = weights.Span;
+        for (int o = 0; o < layer.Outputs; o++)
+        {
+            int panel = o / 128, column = o % 128;
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                w[(panel * layer.Inputs + i) * 128 + column] = layer.Weight[o * layer.Inputs + i];
+            }
+        }
+
+        layer.Bias.CopyTo(bias.Span);
+        return (weights, bias);
+    }
 }

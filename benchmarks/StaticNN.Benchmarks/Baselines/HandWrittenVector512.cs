@@ -8,8 +8,9 @@ namespace StaticNN.Benchmarks.Baselines;
 
 /// <summary>
 /// Shared plumbing of the hand-written AVX-512 baselines: each layer's weights transposed to <c>W^T[in][out padded
-/// to 16]</c> in its own 64-byte aligned buffer, bias padded the same way; activations between layers in 64-byte
-/// aligned stack scratch. Requires AVX-512F (the constructor throws otherwise).
+/// to 16]</c> in its own 64-byte aligned buffer, bias padded the same way (layers wider than 128 outputs: consecutive
+/// 128-output panels <c>[out / 128][in][128]</c>, see <see cref="AlignedBuffer.TransposePanels128"/>); activations
+/// between layers in 64-byte aligned stack scratch. Requires AVX-512F (the constructor throws otherwise).
 /// </summary>
 public abstract unsafe class HandWrittenVector512Base : IPredictor
 {
@@ -30,7 +31,9 @@ public abstract unsafe class HandWrittenVector512Base : IPredictor
         for (int l = 0; l < layers.Count; l++)
         {
             int padded = (layers[l].Outputs + 15) & ~15;
-            (_weights[l], _biases[l]) = AlignedBuffer.TransposePadded(layers[l], padded);
+            (_weights[l], _biases[l]) = padded > 128
+                ? AlignedBuffer.TransposePanels128(layers[l])
+                : AlignedBuffer.TransposePadded(layers[l], padded);
         }
 
         W0 = _weights[0].Pointer;
@@ -263,5 +266,36 @@ public sealed unsafe class HandWrittenS3RuntimeSoftmax(IReadOnlyList<LayerWeight
         var row = new Span<float>(logits, 16);
         StaticNN.Activations.VectorMath.SoftmaxPadded(row, 10);
         row.Slice(0, 10).CopyTo(output);
+    }
+}
+
+/// <summary>
+/// S5 256-512(ReLU)-512(ReLU)-10(Softmax): each 512-wide layer is four passes of the 128-wide kernel (8 zmm), one per
+/// 128-output panel of the weights, then one register and an in-register softmax.
+/// </summary>
+public sealed unsafe class HandWrittenS5(IReadOnlyList<LayerWeights> layers) : HandWrittenVector512Base(layers, 256, 10)
+{
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override void Predict(ReadOnlySpan<float> input, Span<float> output)
+    {
+        CheckLengths(input, output);
+        float* raw = stackalloc float[512 + 512 + 16];
+        float* h0 = Align64(raw);
+        float* h1 = h0 + 512;
+        fixed (float* x = input)
+        {
+            for (int p = 0; p < 4; p++)
+            {
+                Dense128<ReLUActivation>(x, 256, W0 + p * 256 * 128, B0 + p * 128, h0 + p * 128);
+            }
+        }
+
+        for (int p = 0; p < 4; p++)
+        {
+            Dense128<ReLUActivation>(h0, 512, W1 + p * 512 * 128, B1 + p * 128, h1 + p * 128);
+        }
+
+        StoreFirst(Softmax<InlineExp>(Dense16(h1, 512, W2, B2), 10), 10, output);
     }
 }

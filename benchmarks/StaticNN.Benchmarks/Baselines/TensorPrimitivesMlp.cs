@@ -13,7 +13,7 @@ namespace StaticNN.Benchmarks.Baselines;
 /// </summary>
 public sealed class TensorPrimitivesMlp : IPredictor
 {
-    private const int MaxWidth = 256;
+    private const int MaxWidth = 512;
     private readonly LayerWeights[] _layers;
 
     public TensorPrimitivesMlp(IReadOnlyList<LayerWeights> layers)
