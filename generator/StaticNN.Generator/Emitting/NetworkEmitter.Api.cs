@@ -273,6 +273,7 @@ internal static partial class NetworkEmitter
         w.Line($"{Arguments}.ThrowIfLengthIsNot(output.Length, OutputSize, \"{Display(plan)}\", \"output values\", nameof(output));");
         w.Line("ref float parameters = ref _parameters.Reference;");
         var buffers = new string[plan.Layers.Count + 1]; // [0] = network input, [l + 1] = output of layer l
+        bool writesOutput = false;
         buffers[0] = "input";
         if (plan.NeedsPaddedInput)
         {
@@ -292,22 +293,64 @@ internal static partial class NetworkEmitter
                 continue;
             }
             string output = $"a{layer.Index}";
-            w.Line($"{Span} {output} = {Runtime}.StackScratch.Align64(stackalloc float[{layer.PaddedOutputSize + 15}], {layer.PaddedOutputSize});");
+            string scratch = $"{Span} {output} = {Runtime}.StackScratch.Align64(stackalloc float[{layer.PaddedOutputSize + 15}], {layer.PaddedOutputSize});";
             if (layer.IsDense)
             {
-                w.Line($"Kernels.Layer{layer.Index}ForwardRow({ForwardArgs(layer, Ref(input), Ref(output))});");
-                if (layer.Spec.Activation == ActivationKind.Softmax)
+                string call = $"Kernels.Layer{layer.Index}ForwardRow({ForwardArgs(layer, Ref(input), Ref(output))});";
+                bool softmax = layer.Spec.Activation == ActivationKind.Softmax;
+                // Up to 16 classes: one register on the AVX-512 path, inlined (no loop, no call).
+                string softmaxCall = layer.PaddedOutputSize == NetworkPlan.Padding
+                    ? $"{VectorMath}.SoftmaxPadded16(ref {MemoryMarshal}.GetReference({output}), {layer.OutputSize});"
+                    : $"{VectorMath}.SoftmaxPadded({output}, {layer.OutputSize});";
+                GemmShape shape = DenseEmitter.Forward(layer);
+                string operandA = Ref(input).Substring("ref ".Length), weights = Param(layer.WeightOffset).Substring("ref ".Length);
+                string? bias = layer.Spec.HasBias ? Param(layer.BiasOffset).Substring("ref ".Length) : null;
+                if (GemmEmitter.IsTinyRow(shape) && layer.IsLast)
                 {
-                    w.Line($"{VectorMath}.SoftmaxPadded({output}, {layer.OutputSize});");
+                    // The last layer's register goes straight to the caller's output, softmax included, on the AVX-512
+                    // path; the other paths compute the row in scratch and copy it out.
+                    GemmEmitter.EmitRowInPlace(w, shape, operandA, weights, bias, c: null,
+                        store: value => $"{VectorMath}.StoreFirst({(softmax ? $"{VectorMath}.SoftmaxFirst({value}, {layer.OutputSize})" : value)}, OutputSize, output);",
+                        otherwise: () =>
+                        {
+                            w.Line(scratch);
+                            w.Line(call);
+                            if (softmax)
+                            {
+                                w.Line(softmaxCall);
+                            }
+                            w.Line($"{output}.Slice(0, OutputSize).CopyTo(output);");
+                        });
+                    writesOutput = true;
+                }
+                else
+                {
+                    w.Line(scratch);
+                    if (GemmEmitter.IsTinyRow(shape))
+                    {
+                        GemmEmitter.EmitRowInPlace(w, shape, operandA, weights, bias, Ref(output).Substring("ref ".Length), store: null, otherwise: () => w.Line(call));
+                    }
+                    else
+                    {
+                        w.Line(call);
+                    }
+                    if (softmax)
+                    {
+                        w.Line(softmaxCall);
+                    }
                 }
             }
             else
             {
+                w.Line(scratch);
                 EmitInferenceStep(w, layer, input, output, "1", layer.Kind == LayerKind.Residual ? buffers[layer.Spec.ResidualSource + 1] : null);
             }
             buffers[layer.Index + 1] = output;
         }
-        w.Line($"{buffers[plan.Layers.Count]}.Slice(0, OutputSize).CopyTo(output);");
+        if (!writesOutput)
+        {
+            w.Line($"{buffers[plan.Layers.Count]}.Slice(0, OutputSize).CopyTo(output);");
+        }
         w.CloseBrace();
         w.Line();
 

@@ -38,6 +38,74 @@ public static partial class VectorMath
         }
     }
 
+    /// <summary>
+    /// <see cref="SoftmaxPadded"/> of a row of exactly 16 floats, for the generated <c>Predict</c> of a network whose
+    /// softmax output has at most 16 classes. Inlined into the caller: with AVX-512 the row is one register (see
+    /// <see cref="SoftmaxFirst"/>); the other paths call the general routine.
+    /// </summary>
+    /// <param name="row">The first of 16 floats.</param>
+    /// <param name="width">Classes, 1 to 16; a constant in generated code, so the lane mask folds away.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SoftmaxPadded16(ref float row, int width)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            SoftmaxFirst(Vector512.LoadUnsafe(ref row), width).StoreUnsafe(ref row);
+        }
+        else
+        {
+            SoftmaxPaddedCore(ref row, width, 16);
+        }
+    }
+
+    /// <summary>
+    /// Softmax of the first <paramref name="width"/> lanes of <paramref name="logits"/> (1 to 16), in registers: max,
+    /// exp, sum and scale without a loop, a call or a store; the other lanes of the result are 0. For generated code on
+    /// the AVX-512 path (the last layer of a network with at most 16 classes). A NaN logit makes every output NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SoftmaxFirst(Vector512<float> logits, int width)
+    {
+        Vector512<float> valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width)).AsSingle();
+        Vector512<float> z = Vector512.ConditionalSelect(valid, logits, Vector512.Create(float.NegativeInfinity));
+        // The max by halving, then two in-register shuffles (MaxNative: a NaN still reaches every output through exp).
+        Vector256<float> max8 = Vector256.MaxNative(z.GetLower(), z.GetUpper());
+        Vector128<float> max4 = Vector128.MaxNative(max8.GetLower(), max8.GetUpper());
+        max4 = Vector128.MaxNative(max4, Vector128.Shuffle(max4, Vector128.Create(2, 3, 0, 1)));
+        max4 = Vector128.MaxNative(max4, Vector128.Shuffle(max4, Vector128.Create(1, 0, 3, 2)));
+        Vector512<float> e = Vector512.ConditionalSelect(valid, Exp(z - Vector512.Create(max4.ToScalar())), Vector512<float>.Zero);
+        // The sum the same way (Vector512.Sum adds each 128-bit quarter on its own, about twice the instructions).
+        Vector256<float> sum8 = e.GetLower() + e.GetUpper();
+        Vector128<float> sum4 = sum8.GetLower() + sum8.GetUpper();
+        sum4 += Vector128.Shuffle(sum4, Vector128.Create(2, 3, 0, 1));
+        sum4 += Vector128.Shuffle(sum4, Vector128.Create(1, 0, 3, 2));
+        return e / Vector512.Create(sum4.ToScalar());
+    }
+
+    /// <summary>
+    /// Writes the first <paramref name="count"/> lanes of <paramref name="values"/> (1 to 16) to
+    /// <paramref name="destination"/> with one masked store (AVX-512), touching nothing after them: how generated
+    /// <c>Predict</c> writes a last layer of at most 16 outputs straight from its register.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="count"/>.</exception>
+    /// <exception cref="PlatformNotSupportedException">The CPU has no AVX-512F (generated code calls this only when it has).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void StoreFirst(Vector512<float> values, int count, Span<float> destination)
+    {
+        if ((uint)count > 16 || destination.Length < count)
+        {
+            ThrowStoreFirst(count, destination.Length);
+        }
+        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
+        fixed (float* first = destination)
+        {
+            System.Runtime.Intrinsics.X86.Avx512F.MaskStore(first, mask, values);
+        }
+    }
+
+    private static void ThrowStoreFirst(int count, int length) =>
+        throw new ArgumentException($"Cannot store {count} lanes (1 to 16) into a span of {length} floats.", "destination");
+
     private static void CheckPadded(int length, int width, string paramName)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);

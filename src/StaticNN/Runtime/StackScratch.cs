@@ -18,8 +18,17 @@ public static class StackScratch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Span<float> Align64(Span<float> buffer, int length)
     {
+        if (buffer.Length < 15 || (uint)length > (uint)(buffer.Length - 15))
+        {
+            ThrowTooShort(buffer.Length, length);
+        }
+        // Floats to the next 64-byte boundary, 0 to 15 (stack memory is at least 4-byte aligned); unsigned arithmetic,
+        // so the JIT emits a neg/and/shift and, with the constant lengths of generated code, no bounds check.
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
-        int offset = (int)((64 - (address & 63)) & 63) / sizeof(float);
-        return buffer.Slice(offset, length);
+        nuint offset = ((0 - address) & 63) >> 2;
+        return MemoryMarshal.CreateSpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(buffer), offset), length);
     }
+
+    private static void ThrowTooShort(int bufferLength, int length) =>
+        throw new ArgumentException($"The buffer has {bufferLength} floats; aligning {length} floats to 64 bytes needs {(long)length + 15}.", "buffer");
 }

@@ -286,9 +286,9 @@ namespace Demo
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                         acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                     }
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                    acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                    acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 }
             }
@@ -422,9 +422,9 @@ namespace Demo
                     var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                     acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                     acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                    acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1 + acc2_1;
+                    acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                     for (int v = 0; v < 16; v += 8)
                     {
@@ -561,9 +561,9 @@ namespace Demo
                     var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                     acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                     acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                    acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1 + acc2_1;
+                    acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
                     for (int v = 0; v < 16; v += 8)
                     {
@@ -616,9 +616,9 @@ namespace Demo
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                         acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                     }
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                    acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                    acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 }
             }

@@ -227,7 +227,7 @@ namespace Demo
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     }
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                    acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 }
             }
@@ -328,7 +328,7 @@ namespace Demo
                     acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
                     var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                     acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                    acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                 }
             }
@@ -428,7 +428,7 @@ namespace Demo
                     acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
                     var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                     acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                    acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                 }
@@ -480,7 +480,7 @@ namespace Demo
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     }
-                    acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                    acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 }
             }

@@ -93,9 +93,9 @@ partial class IrisNet
                 var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
                 acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
                 acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 8));
             }
         }
@@ -144,9 +144,9 @@ partial class IrisNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -251,9 +251,9 @@ partial class IrisNet
                 var x9 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 9));
                 acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
                 acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 152)), x9, acc1_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -347,9 +347,9 @@ partial class IrisNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -474,9 +474,9 @@ partial class IrisNet
                 var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                 acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                 acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1;
+                acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }

@@ -103,12 +103,69 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
         ref float parameters = ref _parameters.Reference;
         // Layer 0: Dense 4 -> 10, bias, activation ReLU (weights W0^T[4x16] at 0, bias b0[16] at 64)
         global::System.Span<float> a0 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
-        Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
+        if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // Layer0ForwardRowVector512, written out here: a call would cost as much as its 4 multiply-adds.
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0);
+            ref float bias = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64);
+            ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0);
+            const int n = 0;
+            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
+            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
+            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
+            acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
+            acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+            acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
+        }
+        else
+        {
+            Kernels.Layer0ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0));
+        }
         // Layer 1: Dense 10 -> 3, bias, activation Softmax (weights W1^T[10x16] at 80, bias b1[16] at 240)
-        global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
-        Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 240), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
-        global::StaticNN.Activations.VectorMath.SoftmaxPadded(a1, 3);
-        a1.Slice(0, OutputSize).CopyTo(output);
+        if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // Layer1ForwardRowVector512, written out here: a call would cost as much as its 10 multiply-adds.
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0);
+            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 80);
+            ref float bias = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 240);
+            const int n = 0;
+            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
+            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
+            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
+            acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
+            acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+            var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
+            acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+            var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
+            acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+            var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
+            acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+            var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
+            acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+            var x8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
+            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+            var x9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 9));
+            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
+            acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
+            global::StaticNN.Activations.VectorMath.StoreFirst(global::StaticNN.Activations.VectorMath.SoftmaxFirst(acc0_0, 3), OutputSize, output);
+        }
+        else
+        {
+            global::System.Span<float> a1 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
+            Kernels.Layer1ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 80), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 240), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1));
+            global::StaticNN.Activations.VectorMath.SoftmaxPadded16(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a1), 3);
+            a1.Slice(0, OutputSize).CopyTo(output);
+        }
     }
 
     /// <summary>Runs the network on one sample held in fixed-size vectors (sizes checked at compile time). Thread-safe; does not allocate.</summary>

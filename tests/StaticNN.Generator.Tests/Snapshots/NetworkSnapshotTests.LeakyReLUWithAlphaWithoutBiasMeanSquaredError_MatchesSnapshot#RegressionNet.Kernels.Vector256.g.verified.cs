@@ -387,9 +387,9 @@ partial class RegressionNet
                 var x16 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 16));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 264)), x16, acc0_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -483,9 +483,9 @@ partial class RegressionNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }

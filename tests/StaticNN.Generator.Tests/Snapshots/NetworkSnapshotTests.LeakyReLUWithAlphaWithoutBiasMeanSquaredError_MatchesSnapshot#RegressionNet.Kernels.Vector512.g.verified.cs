@@ -96,9 +96,9 @@ partial class RegressionNet
                 var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
             }
         }
@@ -199,10 +199,10 @@ partial class RegressionNet
                 var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref z, (nuint)(n + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
             }
@@ -252,9 +252,9 @@ partial class RegressionNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
@@ -348,7 +348,7 @@ partial class RegressionNet
                 acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 240)), x15, acc7_0);
                 var x16 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 16));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
@@ -430,7 +430,7 @@ partial class RegressionNet
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }

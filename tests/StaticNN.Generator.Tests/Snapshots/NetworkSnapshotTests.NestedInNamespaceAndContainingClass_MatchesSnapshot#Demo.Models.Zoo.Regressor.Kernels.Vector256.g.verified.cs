@@ -144,9 +144,9 @@ namespace Demo.Models
                         var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                         acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1;
+                        acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                         for (int v = 0; v < 16; v += 8)
                         {
@@ -283,9 +283,9 @@ namespace Demo.Models
                         var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                         acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1;
+                        acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
                         for (int v = 0; v < 16; v += 8)
                         {
@@ -338,9 +338,9 @@ namespace Demo.Models
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                             acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                         }
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                        acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                     }
                 }
@@ -434,9 +434,9 @@ namespace Demo.Models
                         var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                        acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                         for (int v = 0; v < 16; v += 8)
                         {
@@ -533,9 +533,9 @@ namespace Demo.Models
                         var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                        acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
                         for (int v = 0; v < 16; v += 8)
                         {
@@ -588,9 +588,9 @@ namespace Demo.Models
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                             acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                         }
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                        acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                        acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                     }
                 }

@@ -111,7 +111,7 @@ namespace Demo.Models
                         acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
                         var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
                     }
                 }
@@ -211,7 +211,7 @@ namespace Demo.Models
                         acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
                         var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0;
+                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
                     }
@@ -263,7 +263,7 @@ namespace Demo.Models
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                         }
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                        acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                     }
                 }
@@ -381,7 +381,7 @@ namespace Demo.Models
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                         var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
                     }
                 }
@@ -498,7 +498,7 @@ namespace Demo.Models
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                         var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
                     }
@@ -550,7 +550,7 @@ namespace Demo.Models
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                         }
-                        acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                        acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                     }
                 }

@@ -350,9 +350,9 @@ partial class ChurnNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 16));
             }
         }
@@ -446,9 +446,9 @@ partial class ChurnNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
@@ -655,7 +655,7 @@ partial class ChurnNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 7));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
             }
         }
@@ -732,7 +732,7 @@ partial class ChurnNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 7));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
@@ -814,7 +814,7 @@ partial class ChurnNet
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0 + acc4_0 + acc5_0 + acc6_0 + acc7_0;
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }

@@ -123,7 +123,38 @@ partial class BlockNet : global::StaticNN.ITrainableNetwork<global::BlockNet>
         global::System.Numerics.Tensors.TensorPrimitives.Add<float>(a1, x, a2);
         // Layer 3: Dense 8 -> 3, bias, activation Identity (weights W3^T[8x16] at 176, bias b3[16] at 304)
         global::System.Span<float> a3 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
-        Kernels.Layer3ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 304), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3));
+        if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+        {
+            // Layer3ForwardRowVector512, written out here: a call would cost as much as its 8 multiply-adds.
+            ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a2);
+            ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 176);
+            ref float bias = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 304);
+            ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3);
+            const int n = 0;
+            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
+            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
+            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
+            acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
+            acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+            var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
+            acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+            var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
+            acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+            var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
+            acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+            var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
+            acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+            acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+        }
+        else
+        {
+            Kernels.Layer3ForwardRow(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a2), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 304), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a3));
+        }
         // Layer 4: Activation Softmax over 3
         global::System.Span<float> a4 = global::StaticNN.Runtime.StackScratch.Align64(stackalloc float[31], 16);
         a3.CopyTo(a4);

@@ -109,9 +109,9 @@ partial class BinaryNet
                 var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
                 acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
                 acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 for (int v = 0; v < 16; v += 8)
                 {
@@ -209,9 +209,9 @@ partial class BinaryNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -320,9 +320,9 @@ partial class BinaryNet
                 var x8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 for (int v = 0; v < 16; v += 8)
                 {
@@ -426,9 +426,9 @@ partial class BinaryNet
                 var x8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
@@ -522,9 +522,9 @@ partial class BinaryNet
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                     acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
-                acc0_0 = acc0_0 + acc1_0 + acc2_0 + acc3_0;
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                acc0_1 = acc0_1 + acc1_1 + acc2_1 + acc3_1;
+                acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }

@@ -104,4 +104,81 @@ public sealed class ExpAndPaddedSoftmaxTests
         Should.Throw<ArgumentException>(() => VectorMath.SoftmaxPadded(new float[16], 17));
         Should.Throw<ArgumentOutOfRangeException>(() => VectorMath.SoftmaxPadded(new float[16], 0));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(15)]
+    [InlineData(16)]
+    public void SoftmaxPadded16_AndSoftmaxFirst_EqualSoftmaxPadded(int width)
+    {
+        var random = new Random(100 + width);
+        float[] row = Enumerable.Range(0, 16).Select(i => i < width ? (float)(random.NextDouble() * 30 - 15) : float.NaN).ToArray();
+        float[] expected = (float[])row.Clone();
+        VectorMath.SoftmaxPadded(expected, width);
+
+        // The same operations as the loop version up to the order of the sum: within 2 ulp; padding exactly 0.
+        float[] inPlace = (float[])row.Clone();
+        VectorMath.SoftmaxPadded16(ref inPlace[0], width);
+        for (int j = 0; j < 16; j++)
+        {
+            inPlace[j].ShouldBe(expected[j], Math.Abs(expected[j]) * 2.5e-7f, $"SoftmaxPadded16 lane {j}");
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> result = VectorMath.SoftmaxFirst(Vector512.Create(row), width);
+            for (int j = 0; j < 16; j++)
+            {
+                result[j].ShouldBe(expected[j], Math.Abs(expected[j]) * 2.5e-7f, $"SoftmaxFirst lane {j}");
+            }
+        }
+    }
+
+    [Fact]
+    public void SoftmaxFirst_NaNLogit_MakesEveryOutputNaN()
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Should.Throw<PlatformNotSupportedException>(() => VectorMath.StoreFirst(Vector512<float>.One, 1, new float[1]));
+            return;
+        }
+        Vector512<float> result = VectorMath.SoftmaxFirst(Vector512.Create([1f, float.NaN, 2f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), 3);
+        for (int j = 0; j < 3; j++)
+        {
+            float.IsNaN(result[j]).ShouldBeTrue($"lane {j}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(15)]
+    [InlineData(16)]
+    public void StoreFirst_WritesExactlyCountLanes(int count)
+    {
+        float[] destination = Enumerable.Repeat(-7f, 20).ToArray();
+        Vector512<float> values = Vector512.Create(Enumerable.Range(0, 16).Select(i => (float)i).ToArray());
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Should.Throw<PlatformNotSupportedException>(() => VectorMath.StoreFirst(values, count, destination.AsSpan(2, count)));
+            return;
+        }
+
+        VectorMath.StoreFirst(values, count, destination.AsSpan(2, count));
+
+        destination.ShouldBe(Enumerable.Range(0, 20).Select(i => i >= 2 && i < 2 + count ? i - 2f : -7f).ToArray());
+    }
+
+    [Fact]
+    public void StoreFirst_RejectsAShortDestinationOrMoreThan16Lanes()
+    {
+        Should.Throw<ArgumentException>(() => VectorMath.StoreFirst(Vector512<float>.One, 4, new float[3])).Message.ShouldContain("4 lanes");
+        Should.Throw<ArgumentException>(() => VectorMath.StoreFirst(Vector512<float>.One, 17, new float[20]));
+        Should.Throw<ArgumentException>(() => VectorMath.StoreFirst(Vector512<float>.One, -1, new float[20]));
+    }
 }
