@@ -121,34 +121,34 @@ internal static class GemmEmitter
         string blocked = g.Rows is int constRows ? (constRows - constRows % r).ToString() : "blocked";
         if (g.Rows is null)
         {
-            w.Line($"int blocked = count - count % {r};");
+            w.Line($"nuint blocked = (nuint)(count - count % {r});");
         }
         if (anyBlocks)
         {
             if (fullTiles == 1)
             {
                 w.OpenBrace();
-                w.Line("const int n = 0;");
+                w.Line("const nuint n = 0;");
             }
             else
             {
-                w.OpenBrace($"for (int n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
+                w.OpenBrace($"for (nuint n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
             }
-            w.OpenBrace($"for (int m = 0; m < {blocked}; m += {r})");
+            w.OpenBrace($"for (nuint m = 0; m < {blocked}; m += {r})");
             EmitBlockTile(w, g, f, r, v);
             w.CloseBrace();
             w.CloseBrace();
             if (restVectors > 0)
             {
                 w.OpenBrace();
-                w.Line($"const int n = {fullTiles * v * f.Width};");
-                w.OpenBrace($"for (int m = 0; m < {blocked}; m += {r})");
+                w.Line($"const nuint n = {fullTiles * v * f.Width};");
+                w.OpenBrace($"for (nuint m = 0; m < {blocked}; m += {r})");
                 EmitBlockTile(w, g, f, r, restVectors);
                 w.CloseBrace();
                 w.CloseBrace();
             }
         }
-        w.OpenBrace($"for (int m = {(anyBlocks ? blocked : "0")}; m < {rows}; m++)");
+        w.OpenBrace($"for (nuint m = {(anyBlocks ? blocked : "0")}; m < {(g.Rows is null ? "(nuint)count" : rows)}; m++)");
         var args = new List<string>
         {
             $"ref {VectorFlavor.Element("a", Offset(Term("m", g.ARowStride)))}",
@@ -200,7 +200,7 @@ internal static class GemmEmitter
         }
         else
         {
-            w.OpenBrace($"for (int k = 0; k < {g.Reduction?.ToString() ?? "count"}; k++)");
+            w.OpenBrace($"for (nuint k = 0; k < {g.Reduction?.ToString() ?? "(nuint)count"}; k++)");
             Step("k");
             w.CloseBrace();
         }
@@ -222,7 +222,7 @@ internal static class GemmEmitter
                     w.Line(f.Store($"acc{r}_{v}", source, Offset(r * g.Ldc, v * f.Width)));
                 }
             }
-            w.OpenBrace($"for (int r = 0; r < {rowCount}; r++)");
+            w.OpenBrace($"for (nuint r = 0; r < {rowCount}; r++)");
             w.Line($"ref float sourceRow = ref {VectorFlavor.Element(source, $"r * {g.Ldc}")};");
             w.Line($"ref float outputRow = ref {VectorFlavor.Element("cBlock", $"r * {g.Ldc}")};");
             for (int v = 0; v < vectors; v++)
@@ -249,8 +249,10 @@ internal static class GemmEmitter
     /// as the arithmetic, and the JIT does not inline the kernel (measured: not even marked AggressiveInlining, once
     /// Predict holds two of them and the softmax).
     /// </summary>
+    private const int MaxInPlaceMultiplyAdds = 16;
+
     public static bool IsTinyRow(GemmShape g) =>
-        g.Reduction is int k && g.Columns == VectorFlavor.Vector512.Width && k <= 16 && IsCheap(g.Activation) && !g.StorePreActivation;
+        g.Reduction is int k && g.Columns == VectorFlavor.Vector512.Width && k <= MaxInPlaceMultiplyAdds && IsCheap(g.Activation) && !g.StorePreActivation;
 
     /// <summary>
     /// A tiny row kernel (<see cref="IsTinyRow"/>) in place: its AVX-512 body under the AVX-512 guard, with the
@@ -274,7 +276,7 @@ internal static class GemmEmitter
         {
             w.Line($"ref float c = ref {c};");
         }
-        w.Line("const int n = 0;");
+        w.Line("const nuint n = 0;");
         EmitRowTile(w, g, f, 1, store);
         w.CloseBrace();
         w.OpenBrace("else");
@@ -316,18 +318,18 @@ internal static class GemmEmitter
         if (fullTiles == 1)
         {
             w.OpenBrace();
-            w.Line("const int n = 0;");
+            w.Line("const nuint n = 0;");
         }
         else
         {
-            w.OpenBrace($"for (int n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
+            w.OpenBrace($"for (nuint n = 0; n < {fullTiles * v * f.Width}; n += {v * f.Width})");
         }
         EmitRowTile(w, g, f, v);
         w.CloseBrace();
         if (restVectors > 0)
         {
             w.OpenBrace();
-            w.Line($"const int n = {fullTiles * v * f.Width};");
+            w.Line($"const nuint n = {fullTiles * v * f.Width};");
             EmitRowTile(w, g, f, restVectors);
             w.CloseBrace();
         }
@@ -373,7 +375,7 @@ internal static class GemmEmitter
             }
             else
             {
-                w.OpenBrace($"for (int k = 0; k < {looped}; k += {splits})");
+                w.OpenBrace($"for (nuint k = 0; k < {looped}; k += {splits})");
                 for (int s = 0; s < splits; s++)
                 {
                     Step("k", s, s, $"x{s}");
@@ -389,18 +391,18 @@ internal static class GemmEmitter
         {
             if (splits > 1)
             {
-                w.Line($"int kEnd = count - count % {splits};");
-                w.OpenBrace($"for (int k = 0; k < kEnd; k += {splits})");
+                w.Line($"nuint kEnd = (nuint)(count - count % {splits});");
+                w.OpenBrace($"for (nuint k = 0; k < kEnd; k += {splits})");
                 for (int s = 0; s < splits; s++)
                 {
                     Step("k", s, s, $"x{s}");
                 }
                 w.CloseBrace();
-                w.OpenBrace("for (int k = kEnd; k < count; k++)");
+                w.OpenBrace("for (nuint k = kEnd; k < (nuint)count; k++)");
             }
             else
             {
-                w.OpenBrace("for (int k = 0; k < count; k++)");
+                w.OpenBrace("for (nuint k = 0; k < (nuint)count; k++)");
             }
             Step("k", 0, 0, "x0");
             w.CloseBrace();
@@ -430,7 +432,7 @@ internal static class GemmEmitter
             // One inlined copy of the activation, applied to the stored tile: several copies would exhaust the JIT's
             // inlining budget and turn the kernel's loads into calls (measured 2.3x slower on 16-64-64-8 tanh).
             string source = g.StorePreActivation ? "z" : "c";
-            w.OpenBrace($"for (int v = 0; v < {vectors * f.Width}; v += {f.Width})");
+            w.OpenBrace($"for (nuint v = 0; v < {vectors * f.Width}; v += {f.Width})");
             string value = VectorFlavor.Activate(g.Activation, g.Alpha, f.Load(source, "n + v"))!;
             w.Line(f.Store(value, "c", "n + v"));
             w.CloseBrace();

@@ -21,10 +21,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 2;
-                for (int n = 0; n < 16; n += 4)
+                nuint blocked = (nuint)(count - count % 2);
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < blocked; m += 2)
+                    for (nuint m = 0; m < blocked; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -72,7 +72,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                        for (int r = 0; r < 2; r++)
+                        for (nuint r = 0; r < 2; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -83,7 +83,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -95,7 +95,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -115,7 +115,7 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    for (int v = 0; v < 4; v += 1)
+                    for (nuint v = 0; v < 4; v += 1)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
                     }
@@ -128,10 +128,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 2;
-                for (int n = 0; n < 16; n += 4)
+                nuint blocked = (nuint)(count - count % 2);
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < blocked; m += 2)
+                    for (nuint m = 0; m < blocked; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -180,7 +180,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                        for (int r = 0; r < 2; r++)
+                        for (nuint r = 0; r < 2; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -191,7 +191,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -203,7 +203,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -223,7 +223,7 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    for (int v = 0; v < 4; v += 1)
+                    for (nuint v = 0; v < 4; v += 1)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
                     }
@@ -236,16 +236,16 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < 2; m += 2)
+                    for (nuint m = 0; m < 2; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                         float acc0_0 = 0f, acc1_0 = acc0_0;
                         float acc0_1 = 0f, acc1_1 = acc0_1;
                         float acc0_2 = 0f, acc1_2 = acc0_2;
                         float acc0_3 = 0f, acc1_3 = acc0_3;
-                        for (int k = 0; k < count; k++)
+                        for (nuint k = 0; k < (nuint)count; k++)
                         {
                             var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                             var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -273,7 +273,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                     }
                 }
-                for (int m = 2; m < 2; m++)
+                for (nuint m = 2; m < 2; m++)
                 {
                     Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -285,13 +285,13 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = 0f;
                     float acc0_1 = 0f;
                     float acc0_2 = 0f;
                     float acc0_3 = 0f;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2);
                         acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -314,10 +314,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 2;
-                for (int n = 0; n < 16; n += 4)
+                nuint blocked = (nuint)(count - count % 2);
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < blocked; m += 2)
+                    for (nuint m = 0; m < blocked; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -381,7 +381,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                        for (int r = 0; r < 2; r++)
+                        for (nuint r = 0; r < 2; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -392,7 +392,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -404,7 +404,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -429,7 +429,7 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    for (int v = 0; v < 4; v += 1)
+                    for (nuint v = 0; v < 4; v += 1)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
                     }
@@ -442,10 +442,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 2;
-                for (int n = 0; n < 16; n += 4)
+                nuint blocked = (nuint)(count - count % 2);
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < blocked; m += 2)
+                    for (nuint m = 0; m < blocked; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -510,7 +510,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                        for (int r = 0; r < 2; r++)
+                        for (nuint r = 0; r < 2; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -521,7 +521,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -533,7 +533,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -558,7 +558,7 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    for (int v = 0; v < 4; v += 1)
+                    for (nuint v = 0; v < 4; v += 1)
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
                     }
@@ -571,16 +571,16 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < 2; m += 2)
+                    for (nuint m = 0; m < 2; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                         float acc0_0 = 0f, acc1_0 = acc0_0;
                         float acc0_1 = 0f, acc1_1 = acc0_1;
                         float acc0_2 = 0f, acc1_2 = acc0_2;
                         float acc0_3 = 0f, acc1_3 = acc0_3;
-                        for (int k = 0; k < count; k++)
+                        for (nuint k = 0; k < (nuint)count; k++)
                         {
                             var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                             var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -608,7 +608,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                     }
                 }
-                for (int m = 2; m < 3; m++)
+                for (nuint m = 2; m < 3; m++)
                 {
                     Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -620,13 +620,13 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = 0f;
                     float acc0_1 = 0f;
                     float acc0_2 = 0f;
                     float acc0_3 = 0f;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
                         acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -647,10 +647,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
             {
-                int blocked = count - count % 2;
-                for (int n = 0; n < 16; n += 4)
+                nuint blocked = (nuint)(count - count % 2);
+                for (nuint n = 0; n < 16; n += 4)
                 {
-                    for (int m = 0; m < blocked; m += 2)
+                    for (nuint m = 0; m < blocked; m += 2)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -700,7 +700,7 @@ namespace Demo
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -712,7 +712,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
             {
-                for (int n = 0; n < 16; n += 4)
+                for (nuint n = 0; n < 16; n += 4)
                 {
                     float acc0_0 = 0f;
                     float acc0_1 = 0f;

@@ -21,10 +21,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -86,7 +86,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -95,7 +95,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -108,7 +108,7 @@ namespace Demo
             internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -121,7 +121,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                    for (int v = 0; v < 16; v += 8)
+                    for (nuint v = 0; v < 16; v += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                     }
@@ -134,10 +134,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardTrainingVector256(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -200,7 +200,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(72));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(88));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -209,7 +209,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -222,7 +222,7 @@ namespace Demo
             internal static void Layer0ForwardTrainingRowVector256(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -235,7 +235,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                    for (int v = 0; v < 16; v += 8)
+                    for (nuint v = 0; v < 16; v += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
                     }
@@ -248,7 +248,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
             {
-                for (int m = 0; m < 2; m++)
+                for (nuint m = 0; m < 2; m++)
                 {
                     Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -261,11 +261,11 @@ namespace Demo
             internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    int kEnd = count - count % 4;
-                    for (int k = 0; k < kEnd; k += 4)
+                    nuint kEnd = (nuint)(count - count % 4);
+                    for (nuint k = 0; k < kEnd; k += 4)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -280,7 +280,7 @@ namespace Demo
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                     }
-                    for (int k = kEnd; k < count; k++)
+                    for (nuint k = kEnd; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -301,10 +301,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -388,7 +388,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -397,7 +397,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -410,7 +410,7 @@ namespace Demo
             internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -426,7 +426,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                     acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                    for (int v = 0; v < 16; v += 8)
+                    for (nuint v = 0; v < 16; v += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                     }
@@ -439,10 +439,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardTrainingVector256(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -527,7 +527,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(72));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(88));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -536,7 +536,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -549,7 +549,7 @@ namespace Demo
             internal static void Layer1ForwardTrainingRowVector256(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -565,7 +565,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                     acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                    for (int v = 0; v < 16; v += 8)
+                    for (nuint v = 0; v < 16; v += 8)
                     {
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
                     }
@@ -578,7 +578,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
             {
-                for (int m = 0; m < 3; m++)
+                for (nuint m = 0; m < 3; m++)
                 {
                     Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -591,11 +591,11 @@ namespace Demo
             internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    int kEnd = count - count % 4;
-                    for (int k = 0; k < kEnd; k += 4)
+                    nuint kEnd = (nuint)(count - count % 4);
+                    for (nuint k = 0; k < kEnd; k += 4)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -610,7 +610,7 @@ namespace Demo
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                     }
-                    for (int k = kEnd; k < count; k++)
+                    for (nuint k = kEnd; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -629,10 +629,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -696,7 +696,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -709,7 +709,7 @@ namespace Demo
             internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));

@@ -21,10 +21,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -65,7 +65,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -73,7 +73,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -86,7 +86,7 @@ namespace Demo
             internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -103,10 +103,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -148,7 +148,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -156,7 +156,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer0ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -169,7 +169,7 @@ namespace Demo
             internal static void Layer0ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -187,7 +187,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
             {
-                for (int m = 0; m < 2; m++)
+                for (nuint m = 0; m < 2; m++)
                 {
                     Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -200,10 +200,10 @@ namespace Demo
             internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    int kEnd = count - count % 8;
-                    for (int k = 0; k < kEnd; k += 8)
+                    nuint kEnd = (nuint)(count - count % 8);
+                    for (nuint k = 0; k < kEnd; k += 8)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -222,7 +222,7 @@ namespace Demo
                         var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2 + 14));
                         acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                     }
-                    for (int k = kEnd; k < count; k++)
+                    for (nuint k = kEnd; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -240,10 +240,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -299,7 +299,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -307,7 +307,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -320,7 +320,7 @@ namespace Demo
             internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -339,10 +339,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -399,7 +399,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                        for (int r = 0; r < 6; r++)
+                        for (nuint r = 0; r < 6; r++)
                         {
                             ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -407,7 +407,7 @@ namespace Demo
                         }
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                 }
@@ -420,7 +420,7 @@ namespace Demo
             internal static void Layer1ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -440,7 +440,7 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
             {
-                for (int m = 0; m < 3; m++)
+                for (nuint m = 0; m < 3; m++)
                 {
                     Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                 }
@@ -453,10 +453,10 @@ namespace Demo
             internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    int kEnd = count - count % 8;
-                    for (int k = 0; k < kEnd; k += 8)
+                    nuint kEnd = (nuint)(count - count % 8);
+                    for (nuint k = 0; k < kEnd; k += 8)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -475,7 +475,7 @@ namespace Demo
                         var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
                         acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                     }
-                    for (int k = kEnd; k < count; k++)
+                    for (nuint k = kEnd; k < (nuint)count; k++)
                     {
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -491,10 +491,10 @@ namespace Demo
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
             {
-                int blocked = count - count % 6;
+                nuint blocked = (nuint)(count - count % 6);
                 {
-                    const int n = 0;
-                    for (int m = 0; m < blocked; m += 6)
+                    const nuint n = 0;
+                    for (nuint m = 0; m < blocked; m += 6)
                     {
                         ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -537,7 +537,7 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     }
                 }
-                for (int m = blocked; m < count; m++)
+                for (nuint m = blocked; m < (nuint)count; m++)
                 {
                     Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                 }
@@ -550,7 +550,7 @@ namespace Demo
             internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
             {
                 {
-                    const int n = 0;
+                    const nuint n = 0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);

@@ -19,10 +19,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -104,7 +104,7 @@ partial class IrisNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = global::StaticNN.Activations.VectorMath.ReLU(acc1_3);
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -116,7 +116,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -155,16 +155,16 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < 4; m += 2)
+                for (nuint m = 0; m < 4; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -192,7 +192,7 @@ partial class IrisNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = 4; m < 4; m++)
+            for (nuint m = 4; m < 4; m++)
             {
                 Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -204,13 +204,13 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -233,17 +233,17 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
                     float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
                     float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                    for (int k = 0; k < 10; k++)
+                    for (nuint k = 0; k < 10; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -271,7 +271,7 @@ partial class IrisNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -283,7 +283,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -352,16 +352,16 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < 10; m += 2)
+                for (nuint m = 0; m < 10; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -389,7 +389,7 @@ partial class IrisNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = 10; m < 10; m++)
+            for (nuint m = 10; m < 10; m++)
             {
                 Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -401,13 +401,13 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -428,10 +428,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -497,7 +497,7 @@ partial class IrisNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -509,7 +509,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;

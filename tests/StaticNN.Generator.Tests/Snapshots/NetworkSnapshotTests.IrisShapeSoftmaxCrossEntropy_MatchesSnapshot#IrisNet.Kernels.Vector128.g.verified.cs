@@ -19,15 +19,15 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 4; k++)
+                    for (nuint k = 0; k < 4; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -65,7 +65,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -78,7 +78,7 @@ partial class IrisNet
         internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -120,7 +120,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int m = 0; m < 4; m++)
+            for (nuint m = 0; m < 4; m++)
             {
                 Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -133,13 +133,13 @@ partial class IrisNet
         internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -152,7 +152,7 @@ partial class IrisNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -179,15 +179,15 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 10; k++)
+                    for (nuint k = 0; k < 10; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -225,7 +225,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -238,7 +238,7 @@ partial class IrisNet
         internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -310,14 +310,14 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < 6; m += 6)
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -355,7 +355,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = 6; m < 10; m++)
+            for (nuint m = 6; m < 10; m++)
             {
                 Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -368,13 +368,13 @@ partial class IrisNet
         internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -387,7 +387,7 @@ partial class IrisNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -412,10 +412,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -501,7 +501,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -514,7 +514,7 @@ partial class IrisNet
         internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;

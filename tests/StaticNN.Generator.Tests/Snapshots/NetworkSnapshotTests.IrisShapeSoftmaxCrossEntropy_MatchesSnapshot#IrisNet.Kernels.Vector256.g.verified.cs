@@ -19,15 +19,15 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 4; k++)
+                    for (nuint k = 0; k < 4; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -65,7 +65,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -78,7 +78,7 @@ partial class IrisNet
         internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -106,7 +106,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
-            for (int m = 0; m < 4; m++)
+            for (nuint m = 0; m < 4; m++)
             {
                 Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -119,11 +119,11 @@ partial class IrisNet
         internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -138,7 +138,7 @@ partial class IrisNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -159,15 +159,15 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 10; k++)
+                    for (nuint k = 0; k < 10; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -205,7 +205,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -218,7 +218,7 @@ partial class IrisNet
         internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -265,13 +265,13 @@ partial class IrisNet
         internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -309,7 +309,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = 6; m < 10; m++)
+            for (nuint m = 6; m < 10; m++)
             {
                 Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -322,11 +322,11 @@ partial class IrisNet
         internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -341,7 +341,7 @@ partial class IrisNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -360,10 +360,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -449,7 +449,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -462,7 +462,7 @@ partial class IrisNet
         internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));

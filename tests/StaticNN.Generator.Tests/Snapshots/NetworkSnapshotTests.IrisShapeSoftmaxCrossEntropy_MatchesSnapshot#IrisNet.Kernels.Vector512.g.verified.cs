@@ -19,10 +19,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -95,7 +95,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -108,7 +108,7 @@ partial class IrisNet
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -129,7 +129,7 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
-            for (int m = 0; m < 4; m++)
+            for (nuint m = 0; m < 4; m++)
             {
                 Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -142,10 +142,10 @@ partial class IrisNet
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 8;
-                for (int k = 0; k < kEnd; k += 8)
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -164,7 +164,7 @@ partial class IrisNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 28));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -182,14 +182,14 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 10; k++)
+                    for (nuint k = 0; k < 10; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -214,7 +214,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -227,7 +227,7 @@ partial class IrisNet
         internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -261,12 +261,12 @@ partial class IrisNet
         internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
@@ -291,7 +291,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = 6; m < 10; m++)
+            for (nuint m = 6; m < 10; m++)
             {
                 Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -304,10 +304,10 @@ partial class IrisNet
         internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 8;
-                for (int k = 0; k < kEnd; k += 8)
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -326,7 +326,7 @@ partial class IrisNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -342,10 +342,10 @@ partial class IrisNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -403,7 +403,7 @@ partial class IrisNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -416,7 +416,7 @@ partial class IrisNet
         internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);

@@ -110,7 +110,7 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
             ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 0);
             ref float bias = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 64);
             ref float c = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0);
-            const int n = 0;
+            const nuint n = 0;
             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -134,7 +134,7 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
             ref float a = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(a0);
             ref float b = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 80);
             ref float bias = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref parameters, 240);
-            const int n = 0;
+            const nuint n = 0;
             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);

@@ -19,10 +19,10 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardScalar(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 32; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 32; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -120,7 +120,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_3, 0.2f);
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -132,7 +132,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 32; n += 4)
+            for (nuint n = 0; n < 32; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
@@ -176,10 +176,10 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float c, ref float z, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 32; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 32; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -286,7 +286,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_3, 0.2f);
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
             }
@@ -298,7 +298,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float c, ref float z)
         {
-            for (int n = 0; n < 32; n += 4)
+            for (nuint n = 0; n < 32; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
@@ -346,16 +346,16 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 32; n += 4)
+            for (nuint n = 0; n < 32; n += 4)
             {
-                for (int m = 0; m < 4; m += 2)
+                for (nuint m = 0; m < 4; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 1);
@@ -383,7 +383,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = acc1_3;
                 }
             }
-            for (int m = 4; m < 5; m++)
+            for (nuint m = 4; m < 5; m++)
             {
                 Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
             }
@@ -395,13 +395,13 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 32; n += 4)
+            for (nuint n = 0; n < 32; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n) * x0;
@@ -424,17 +424,17 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
                     float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
                     float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                    for (int k = 0; k < 17; k++)
+                    for (nuint k = 0; k < 17; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -462,7 +462,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -474,13 +474,13 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
                 float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
                 float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                for (int k = 0; k < 17; k += 1)
+                for (nuint k = 0; k < 17; k += 1)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -501,16 +501,16 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < 16; m += 2)
+                for (nuint m = 0; m < 16; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -538,7 +538,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = 16; m < 17; m++)
+            for (nuint m = 16; m < 17; m++)
             {
                 Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -550,13 +550,13 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -577,10 +577,10 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 32; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 32; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -630,7 +630,7 @@ partial class RegressionNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -642,7 +642,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 32; n += 4)
+            for (nuint n = 0; n < 32; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;

@@ -19,15 +19,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector128(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 5; k++)
+                    for (nuint k = 0; k < 5; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n + 4));
@@ -65,7 +65,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(164));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -77,7 +77,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 32; n += 16)
+            for (nuint n = 0; n < 32; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -125,15 +125,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingVector128(ref float a, ref float b, ref float c, ref float z, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 5; k++)
+                    for (nuint k = 0; k < 5; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n + 4));
@@ -184,7 +184,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(164));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardTrainingRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
             }
@@ -196,7 +196,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingRowVector128(ref float a, ref float b, ref float c, ref float z)
         {
-            for (int n = 0; n < 32; n += 16)
+            for (nuint n = 0; n < 32; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -248,7 +248,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int m = 0; m < 5; m++)
+            for (nuint m = 0; m < 5; m++)
             {
                 Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
             }
@@ -260,14 +260,14 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 32; n += 16)
+            for (nuint n = 0; n < 32; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -280,7 +280,7 @@ partial class RegressionNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n + 40)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n + 44)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -307,15 +307,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 17; k++)
+                    for (nuint k = 0; k < 17; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -353,7 +353,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -366,12 +366,12 @@ partial class RegressionNet
         internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 16; k += 2)
+                for (nuint k = 0; k < 16; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -406,14 +406,14 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < 12; m += 6)
+                for (nuint m = 0; m < 12; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -451,7 +451,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = 12; m < 17; m++)
+            for (nuint m = 12; m < 17; m++)
             {
                 Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -464,13 +464,13 @@ partial class RegressionNet
         internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -483,7 +483,7 @@ partial class RegressionNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -508,10 +508,10 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -575,7 +575,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(164));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -587,7 +587,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 32; n += 16)
+            for (nuint n = 0; n < 32; n += 16)
             {
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;

@@ -19,15 +19,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector256(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 16)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 16)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 5; k++)
+                    for (nuint k = 0; k < 5; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
@@ -65,7 +65,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -78,7 +78,7 @@ partial class RegressionNet
         internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -125,15 +125,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingVector256(ref float a, ref float b, ref float c, ref float z, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 16)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 16)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 5; k++)
+                    for (nuint k = 0; k < 5; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
@@ -184,7 +184,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
             }
@@ -197,7 +197,7 @@ partial class RegressionNet
         internal static void Layer0ForwardTrainingRowVector256(ref float a, ref float b, ref float c, ref float z)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -248,7 +248,7 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
-            for (int m = 0; m < 5; m++)
+            for (nuint m = 0; m < 5; m++)
             {
                 Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
             }
@@ -261,13 +261,13 @@ partial class RegressionNet
         internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -280,7 +280,7 @@ partial class RegressionNet
                     acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 56)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -307,15 +307,15 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 17; k++)
+                    for (nuint k = 0; k < 17; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -353,7 +353,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -366,10 +366,10 @@ partial class RegressionNet
         internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 16; k += 4)
+                for (nuint k = 0; k < 16; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -401,13 +401,13 @@ partial class RegressionNet
         internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 12; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 12; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -445,7 +445,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = 12; m < 17; m++)
+            for (nuint m = 12; m < 17; m++)
             {
                 Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -458,11 +458,11 @@ partial class RegressionNet
         internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -477,7 +477,7 @@ partial class RegressionNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -496,10 +496,10 @@ partial class RegressionNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 32; n += 16)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 32; n += 16)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -563,7 +563,7 @@ partial class RegressionNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(168));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -576,7 +576,7 @@ partial class RegressionNet
         internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;

@@ -23,10 +23,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 2;
-                    for (int n = 0; n < 16; n += 4)
+                    nuint blocked = (nuint)(count - count % 2);
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < blocked; m += 2)
+                        for (nuint m = 0; m < blocked; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -90,7 +90,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                            for (int r = 0; r < 2; r++)
+                            for (nuint r = 0; r < 2; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -101,7 +101,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -113,7 +113,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                         float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -138,7 +138,7 @@ namespace Demo.Models
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                        for (int v = 0; v < 4; v += 1)
+                        for (nuint v = 0; v < 4; v += 1)
                         {
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v), 1f);
                         }
@@ -151,10 +151,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 2;
-                    for (int n = 0; n < 16; n += 4)
+                    nuint blocked = (nuint)(count - count % 2);
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < blocked; m += 2)
+                        for (nuint m = 0; m < blocked; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -219,7 +219,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                            for (int r = 0; r < 2; r++)
+                            for (nuint r = 0; r < 2; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -230,7 +230,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -242,7 +242,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                         float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -267,7 +267,7 @@ namespace Demo.Models
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        for (int v = 0; v < 4; v += 1)
+                        for (nuint v = 0; v < 4; v += 1)
                         {
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v), 1f);
                         }
@@ -280,16 +280,16 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < 2; m += 2)
+                        for (nuint m = 0; m < 2; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                             float acc0_0 = 0f, acc1_0 = acc0_0;
                             float acc0_1 = 0f, acc1_1 = acc0_1;
                             float acc0_2 = 0f, acc1_2 = acc0_2;
                             float acc0_3 = 0f, acc1_3 = acc0_3;
-                            for (int k = 0; k < count; k++)
+                            for (nuint k = 0; k < (nuint)count; k++)
                             {
                                 var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                                 var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -317,7 +317,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                         }
                     }
-                    for (int m = 2; m < 3; m++)
+                    for (nuint m = 2; m < 3; m++)
                     {
                         Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -329,13 +329,13 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = 0f;
                         float acc0_1 = 0f;
                         float acc0_2 = 0f;
                         float acc0_3 = 0f;
-                        for (int k = 0; k < count; k++)
+                        for (nuint k = 0; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3);
                             acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -358,10 +358,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 2;
-                    for (int n = 0; n < 16; n += 4)
+                    nuint blocked = (nuint)(count - count % 2);
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < blocked; m += 2)
+                        for (nuint m = 0; m < blocked; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -441,7 +441,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                            for (int r = 0; r < 2; r++)
+                            for (nuint r = 0; r < 2; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -452,7 +452,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -464,7 +464,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                         float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -494,7 +494,7 @@ namespace Demo.Models
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                        for (int v = 0; v < 4; v += 1)
+                        for (nuint v = 0; v < 4; v += 1)
                         {
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
                         }
@@ -507,10 +507,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 2;
-                    for (int n = 0; n < 16; n += 4)
+                    nuint blocked = (nuint)(count - count % 2);
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < blocked; m += 2)
+                        for (nuint m = 0; m < blocked; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
@@ -591,7 +591,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                            for (int r = 0; r < 2; r++)
+                            for (nuint r = 0; r < 2; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -602,7 +602,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -614,7 +614,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                         float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -644,7 +644,7 @@ namespace Demo.Models
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        for (int v = 0; v < 4; v += 1)
+                        for (nuint v = 0; v < 4; v += 1)
                         {
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
                         }
@@ -657,16 +657,16 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < 4; m += 2)
+                        for (nuint m = 0; m < 4; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                             float acc0_0 = 0f, acc1_0 = acc0_0;
                             float acc0_1 = 0f, acc1_1 = acc0_1;
                             float acc0_2 = 0f, acc1_2 = acc0_2;
                             float acc0_3 = 0f, acc1_3 = acc0_3;
-                            for (int k = 0; k < count; k++)
+                            for (nuint k = 0; k < (nuint)count; k++)
                             {
                                 var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                                 var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -694,7 +694,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                         }
                     }
-                    for (int m = 4; m < 4; m++)
+                    for (nuint m = 4; m < 4; m++)
                     {
                         Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -706,13 +706,13 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = 0f;
                         float acc0_1 = 0f;
                         float acc0_2 = 0f;
                         float acc0_3 = 0f;
-                        for (int k = 0; k < count; k++)
+                        for (nuint k = 0; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
                             acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -733,10 +733,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
                 {
-                    int blocked = count - count % 2;
-                    for (int n = 0; n < 16; n += 4)
+                    nuint blocked = (nuint)(count - count % 2);
+                    for (nuint n = 0; n < 16; n += 4)
                     {
-                        for (int m = 0; m < blocked; m += 2)
+                        for (nuint m = 0; m < blocked; m += 2)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -786,7 +786,7 @@ namespace Demo.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -798,7 +798,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
                 {
-                    for (int n = 0; n < 16; n += 4)
+                    for (nuint n = 0; n < 16; n += 4)
                     {
                         float acc0_0 = 0f;
                         float acc0_1 = 0f;

@@ -23,10 +23,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
-                    for (int n = 0; n < 16; n += 8)
+                    nuint blocked = (nuint)(count - count % 6);
+                    for (nuint n = 0; n < 16; n += 8)
                     {
-                        for (int m = 0; m < blocked; m += 6)
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -110,7 +110,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -119,7 +119,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -132,7 +132,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -160,7 +160,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                         acc0_3 = acc0_3 + acc1_3;
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                        for (int v = 0; v < 16; v += 4)
+                        for (nuint v = 0; v < 16; v += 4)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
                         }
@@ -173,10 +173,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
-                    for (int n = 0; n < 16; n += 8)
+                    nuint blocked = (nuint)(count - count % 6);
+                    for (nuint n = 0; n < 16; n += 8)
                     {
-                        for (int m = 0; m < blocked; m += 6)
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -261,7 +261,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -270,7 +270,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardTrainingRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -283,7 +283,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -311,7 +311,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
                         acc0_3 = acc0_3 + acc1_3;
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                        for (int v = 0; v < 16; v += 4)
+                        for (nuint v = 0; v < 16; v += 4)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref z, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
                         }
@@ -324,7 +324,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 3; m++)
+                    for (nuint m = 0; m < 3; m++)
                     {
                         Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -337,13 +337,13 @@ namespace Demo.Models
                 internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        int kEnd = count - count % 2;
-                        for (int k = 0; k < kEnd; k += 2)
+                        nuint kEnd = (nuint)(count - count % 2);
+                        for (nuint k = 0; k < kEnd; k += 2)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -356,7 +356,7 @@ namespace Demo.Models
                             acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                             acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -383,15 +383,15 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
-                    for (int n = 0; n < 16; n += 8)
+                    nuint blocked = (nuint)(count - count % 6);
+                    for (nuint n = 0; n < 16; n += 8)
                     {
-                        for (int m = 0; m < blocked; m += 6)
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                            for (int k = 0; k < 4; k++)
+                            for (nuint k = 0; k < 4; k++)
                             {
                                 var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                                 var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -427,7 +427,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -436,7 +436,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -449,7 +449,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -482,7 +482,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                         acc0_3 = acc0_3 + acc1_3;
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                        for (int v = 0; v < 16; v += 4)
+                        for (nuint v = 0; v < 16; v += 4)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                         }
@@ -495,15 +495,15 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
-                    for (int n = 0; n < 16; n += 8)
+                    nuint blocked = (nuint)(count - count % 6);
+                    for (nuint n = 0; n < 16; n += 8)
                     {
-                        for (int m = 0; m < blocked; m += 6)
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                            for (int k = 0; k < 4; k++)
+                            for (nuint k = 0; k < 4; k++)
                             {
                                 var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                                 var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -540,7 +540,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -549,7 +549,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardTrainingRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -562,7 +562,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -595,7 +595,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
                         acc0_3 = acc0_3 + acc1_3;
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                        for (int v = 0; v < 16; v += 4)
+                        for (nuint v = 0; v < 16; v += 4)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
                         }
@@ -608,7 +608,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 4; m++)
+                    for (nuint m = 0; m < 4; m++)
                     {
                         Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -621,13 +621,13 @@ namespace Demo.Models
                 internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        int kEnd = count - count % 2;
-                        for (int k = 0; k < kEnd; k += 2)
+                        nuint kEnd = (nuint)(count - count % 2);
+                        for (nuint k = 0; k < kEnd; k += 2)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -640,7 +640,7 @@ namespace Demo.Models
                             acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                             acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -665,10 +665,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
-                    for (int n = 0; n < 16; n += 8)
+                    nuint blocked = (nuint)(count - count % 6);
+                    for (nuint n = 0; n < 16; n += 8)
                     {
-                        for (int m = 0; m < blocked; m += 6)
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -732,7 +732,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -745,7 +745,7 @@ namespace Demo.Models
                 internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;

@@ -23,10 +23,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -110,7 +110,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -119,7 +119,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -132,7 +132,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -148,7 +148,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                        for (int v = 0; v < 16; v += 8)
+                        for (nuint v = 0; v < 16; v += 8)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
                         }
@@ -161,10 +161,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardTrainingVector256(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -249,7 +249,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(72));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(88));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -258,7 +258,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -271,7 +271,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardTrainingRowVector256(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -287,7 +287,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                        for (int v = 0; v < 16; v += 8)
+                        for (nuint v = 0; v < 16; v += 8)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
                         }
@@ -300,7 +300,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 3; m++)
+                    for (nuint m = 0; m < 3; m++)
                     {
                         Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -313,11 +313,11 @@ namespace Demo.Models
                 internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        int kEnd = count - count % 4;
-                        for (int k = 0; k < kEnd; k += 4)
+                        nuint kEnd = (nuint)(count - count % 4);
+                        for (nuint k = 0; k < kEnd; k += 4)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -332,7 +332,7 @@ namespace Demo.Models
                             acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                             acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -353,15 +353,15 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                            for (int k = 0; k < 4; k++)
+                            for (nuint k = 0; k < 4; k++)
                             {
                                 var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                                 var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -397,7 +397,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -406,7 +406,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -419,7 +419,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -438,7 +438,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                        for (int v = 0; v < 16; v += 8)
+                        for (nuint v = 0; v < 16; v += 8)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                         }
@@ -451,15 +451,15 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardTrainingVector256(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                            for (int k = 0; k < 4; k++)
+                            for (nuint k = 0; k < 4; k++)
                             {
                                 var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                                 var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -496,7 +496,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(72));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(88));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -505,7 +505,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -518,7 +518,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardTrainingRowVector256(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -537,7 +537,7 @@ namespace Demo.Models
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                        for (int v = 0; v < 16; v += 8)
+                        for (nuint v = 0; v < 16; v += 8)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
                         }
@@ -550,7 +550,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 4; m++)
+                    for (nuint m = 0; m < 4; m++)
                     {
                         Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -563,11 +563,11 @@ namespace Demo.Models
                 internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        int kEnd = count - count % 4;
-                        for (int k = 0; k < kEnd; k += 4)
+                        nuint kEnd = (nuint)(count - count % 4);
+                        for (nuint k = 0; k < kEnd; k += 4)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -582,7 +582,7 @@ namespace Demo.Models
                             acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                             acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -601,10 +601,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -668,7 +668,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -681,7 +681,7 @@ namespace Demo.Models
                 internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));

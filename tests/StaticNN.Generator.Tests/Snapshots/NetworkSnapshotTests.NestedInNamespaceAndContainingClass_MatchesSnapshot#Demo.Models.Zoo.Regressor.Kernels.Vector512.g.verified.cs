@@ -23,10 +23,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -82,7 +82,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -90,7 +90,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -103,7 +103,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -122,10 +122,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
                             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -182,7 +182,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -190,7 +190,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer0ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -203,7 +203,7 @@ namespace Demo.Models
                 internal static void Layer0ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -223,7 +223,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 3; m++)
+                    for (nuint m = 0; m < 3; m++)
                     {
                         Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -236,10 +236,10 @@ namespace Demo.Models
                 internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        int kEnd = count - count % 8;
-                        for (int k = 0; k < kEnd; k += 8)
+                        nuint kEnd = (nuint)(count - count % 8);
+                        for (nuint k = 0; k < kEnd; k += 8)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -258,7 +258,7 @@ namespace Demo.Models
                             var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 21));
                             acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -276,10 +276,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -350,7 +350,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -358,7 +358,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -371,7 +371,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -392,10 +392,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -467,7 +467,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                            for (int r = 0; r < 6; r++)
+                            for (nuint r = 0; r < 6; r++)
                             {
                                 ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
                                 ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -475,7 +475,7 @@ namespace Demo.Models
                             }
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
                     }
@@ -488,7 +488,7 @@ namespace Demo.Models
                 internal static void Layer1ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -510,7 +510,7 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
                 {
-                    for (int m = 0; m < 4; m++)
+                    for (nuint m = 0; m < 4; m++)
                     {
                         Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
                     }
@@ -523,10 +523,10 @@ namespace Demo.Models
                 internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        int kEnd = count - count % 8;
-                        for (int k = 0; k < kEnd; k += 8)
+                        nuint kEnd = (nuint)(count - count % 8);
+                        for (nuint k = 0; k < kEnd; k += 8)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -545,7 +545,7 @@ namespace Demo.Models
                             var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
                             acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                         }
-                        for (int k = kEnd; k < count; k++)
+                        for (nuint k = kEnd; k < (nuint)count; k++)
                         {
                             var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                             acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -561,10 +561,10 @@ namespace Demo.Models
                 [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
                 internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
                 {
-                    int blocked = count - count % 6;
+                    nuint blocked = (nuint)(count - count % 6);
                     {
-                        const int n = 0;
-                        for (int m = 0; m < blocked; m += 6)
+                        const nuint n = 0;
+                        for (nuint m = 0; m < blocked; m += 6)
                         {
                             ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                             global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -607,7 +607,7 @@ namespace Demo.Models
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                         }
                     }
-                    for (int m = blocked; m < count; m++)
+                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
                         Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
                     }
@@ -620,7 +620,7 @@ namespace Demo.Models
                 internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
                 {
                     {
-                        const int n = 0;
+                        const nuint n = 0;
                         global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                         acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);

@@ -19,17 +19,17 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 20);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
-                    for (int k = 0; k < 20; k++)
+                    for (nuint k = 0; k < 20; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
@@ -93,7 +93,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_3), ref cBlock, (nuint)(368));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 20), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64));
             }
@@ -106,12 +106,12 @@ partial class ChurnNet
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < 20; k += 2)
+                for (nuint k = 0; k < 20; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
@@ -142,15 +142,15 @@ partial class ChurnNet
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 18; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 18; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
@@ -214,7 +214,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
                 }
             }
-            for (int m = 18; m < 20; m++)
+            for (nuint m = 18; m < 20; m++)
             {
                 Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64), count);
             }
@@ -227,13 +227,13 @@ partial class ChurnNet
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 20));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
@@ -246,7 +246,7 @@ partial class ChurnNet
                     acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 20));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
@@ -273,15 +273,15 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 64);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 64; k++)
+                    for (nuint k = 0; k < 64; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
@@ -319,7 +319,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(176));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer3ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 64), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -332,10 +332,10 @@ partial class ChurnNet
         internal static void Layer3ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < 64; k += 4)
+                for (nuint k = 0; k < 64; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -364,13 +364,13 @@ partial class ChurnNet
         internal static void Layer3WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 60; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 60; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
@@ -408,7 +408,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
                 }
             }
-            for (int m = 60; m < 64; m++)
+            for (nuint m = 60; m < 64; m++)
             {
                 Layer3WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
             }
@@ -421,11 +421,11 @@ partial class ChurnNet
         internal static void Layer3WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -440,7 +440,7 @@ partial class ChurnNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
@@ -459,17 +459,17 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
-                    for (int k = 0; k < 32; k++)
+                    for (nuint k = 0; k < 32; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
@@ -533,7 +533,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer3InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64));
             }
@@ -546,12 +546,12 @@ partial class ChurnNet
         internal static void Layer3InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < 32; k += 2)
+                for (nuint k = 0; k < 32; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
@@ -583,14 +583,14 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 32; k++)
+                    for (nuint k = 0; k < 32; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -613,7 +613,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -621,7 +621,7 @@ partial class ChurnNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer5ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -634,9 +634,9 @@ partial class ChurnNet
         internal static void Layer5ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < 32; k += 8)
+                for (nuint k = 0; k < 32; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -666,14 +666,14 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardLogitsVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 32; k++)
+                    for (nuint k = 0; k < 32; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -698,7 +698,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer5ForwardLogitsRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -711,9 +711,9 @@ partial class ChurnNet
         internal static void Layer5ForwardLogitsRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                for (int k = 0; k < 32; k += 8)
+                for (nuint k = 0; k < 32; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -744,12 +744,12 @@ partial class ChurnNet
         internal static void Layer5WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 30; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 30; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32));
@@ -774,7 +774,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = 30; m < 32; m++)
+            for (nuint m = 30; m < 32; m++)
             {
                 Layer5WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -787,10 +787,10 @@ partial class ChurnNet
         internal static void Layer5WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 8;
-                for (int k = 0; k < kEnd; k += 8)
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -809,7 +809,7 @@ partial class ChurnNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 224));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -825,10 +825,10 @@ partial class ChurnNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -870,7 +870,7 @@ partial class ChurnNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer5InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
             }
@@ -883,7 +883,7 @@ partial class ChurnNet
         internal static void Layer5InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));

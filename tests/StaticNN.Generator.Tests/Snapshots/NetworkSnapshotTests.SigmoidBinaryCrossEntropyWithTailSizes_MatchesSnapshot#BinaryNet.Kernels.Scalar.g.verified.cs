@@ -19,17 +19,17 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
                     float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
                     float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                    for (int k = 0; k < 7; k++)
+                    for (nuint k = 0; k < 7; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -55,7 +55,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                    for (int r = 0; r < 2; r++)
+                    for (nuint r = 0; r < 2; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -66,7 +66,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -78,7 +78,7 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -123,7 +123,7 @@ partial class BinaryNet
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                for (int v = 0; v < 4; v += 1)
+                for (nuint v = 0; v < 4; v += 1)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
                 }
@@ -136,16 +136,16 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < 6; m += 2)
+                for (nuint m = 0; m < 6; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -173,7 +173,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = 6; m < 7; m++)
+            for (nuint m = 6; m < 7; m++)
             {
                 Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -185,13 +185,13 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -214,17 +214,17 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
                     float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
                     float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -250,7 +250,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                    for (int r = 0; r < 2; r++)
+                    for (nuint r = 0; r < 2; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -261,7 +261,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -273,7 +273,7 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -328,7 +328,7 @@ partial class BinaryNet
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                for (int v = 0; v < 4; v += 1)
+                for (nuint v = 0; v < 4; v += 1)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
                 }
@@ -341,17 +341,17 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
                     float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
                     float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
                     float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -379,7 +379,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardLogitsRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -391,7 +391,7 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
                 float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
@@ -455,16 +455,16 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < 8; m += 2)
+                for (nuint m = 0; m < 8; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
                         var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
@@ -492,7 +492,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = 8; m < 9; m++)
+            for (nuint m = 8; m < 9; m++)
             {
                 Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -504,13 +504,13 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                for (int k = 0; k < count; k++)
+                for (nuint k = 0; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
                     acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
@@ -531,10 +531,10 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 2;
-            for (int n = 0; n < 16; n += 4)
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                for (int m = 0; m < blocked; m += 2)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
@@ -568,7 +568,7 @@ partial class BinaryNet
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -580,7 +580,7 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
         {
-            for (int n = 0; n < 16; n += 4)
+            for (nuint n = 0; n < 16; n += 4)
             {
                 float acc0_0 = 0f;
                 float acc0_1 = 0f;

@@ -19,15 +19,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 7; k++)
+                    for (nuint k = 0; k < 7; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -63,7 +63,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -72,7 +72,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -85,7 +85,7 @@ partial class BinaryNet
         internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -133,7 +133,7 @@ partial class BinaryNet
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                for (int v = 0; v < 16; v += 4)
+                for (nuint v = 0; v < 16; v += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                 }
@@ -146,14 +146,14 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < 6; m += 6)
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -191,7 +191,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = 6; m < 7; m++)
+            for (nuint m = 6; m < 7; m++)
             {
                 Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -204,13 +204,13 @@ partial class BinaryNet
         internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -223,7 +223,7 @@ partial class BinaryNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -250,15 +250,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -294,7 +294,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -303,7 +303,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -316,7 +316,7 @@ partial class BinaryNet
         internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -374,7 +374,7 @@ partial class BinaryNet
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                for (int v = 0; v < 16; v += 4)
+                for (nuint v = 0; v < 16; v += 4)
                 {
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                 }
@@ -387,15 +387,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -433,7 +433,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardLogitsRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -446,7 +446,7 @@ partial class BinaryNet
         internal static void Layer1ForwardLogitsRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
@@ -513,14 +513,14 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            for (int n = 0; n < 16; n += 8)
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < 6; m += 6)
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
@@ -558,7 +558,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = 6; m < 9; m++)
+            for (nuint m = 6; m < 9; m++)
             {
                 Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -571,13 +571,13 @@ partial class BinaryNet
         internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                int kEnd = count - count % 2;
-                for (int k = 0; k < kEnd; k += 2)
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -590,7 +590,7 @@ partial class BinaryNet
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -615,10 +615,10 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
-            for (int n = 0; n < 16; n += 8)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                for (int m = 0; m < blocked; m += 6)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -660,7 +660,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -673,7 +673,7 @@ partial class BinaryNet
         internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;

@@ -19,15 +19,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 7; k++)
+                    for (nuint k = 0; k < 7; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -63,7 +63,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -72,7 +72,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -85,7 +85,7 @@ partial class BinaryNet
         internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -113,7 +113,7 @@ partial class BinaryNet
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                for (int v = 0; v < 16; v += 8)
+                for (nuint v = 0; v < 16; v += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                 }
@@ -127,13 +127,13 @@ partial class BinaryNet
         internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -171,7 +171,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = 6; m < 7; m++)
+            for (nuint m = 6; m < 7; m++)
             {
                 Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -184,11 +184,11 @@ partial class BinaryNet
         internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -203,7 +203,7 @@ partial class BinaryNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -224,15 +224,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -268,7 +268,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -277,7 +277,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -290,7 +290,7 @@ partial class BinaryNet
         internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -324,7 +324,7 @@ partial class BinaryNet
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                for (int v = 0; v < 16; v += 8)
+                for (nuint v = 0; v < 16; v += 8)
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
                 }
@@ -337,15 +337,15 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -383,7 +383,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardLogitsRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -396,7 +396,7 @@ partial class BinaryNet
         internal static void Layer1ForwardLogitsRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
@@ -440,13 +440,13 @@ partial class BinaryNet
         internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
@@ -484,7 +484,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = 6; m < 9; m++)
+            for (nuint m = 6; m < 9; m++)
             {
                 Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -497,11 +497,11 @@ partial class BinaryNet
         internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                int kEnd = count - count % 4;
-                for (int k = 0; k < kEnd; k += 4)
+                nuint kEnd = (nuint)(count - count % 4);
+                for (nuint k = 0; k < kEnd; k += 4)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -516,7 +516,7 @@ partial class BinaryNet
                     acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
                     acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -535,10 +535,10 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -580,7 +580,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -593,7 +593,7 @@ partial class BinaryNet
         internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));

@@ -19,14 +19,14 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 7; k++)
+                    for (nuint k = 0; k < 7; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -49,7 +49,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -57,7 +57,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -70,7 +70,7 @@ partial class BinaryNet
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -98,12 +98,12 @@ partial class BinaryNet
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7));
@@ -128,7 +128,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = 6; m < 7; m++)
+            for (nuint m = 6; m < 7; m++)
             {
                 Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -141,10 +141,10 @@ partial class BinaryNet
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 8;
-                for (int k = 0; k < kEnd; k += 8)
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -163,7 +163,7 @@ partial class BinaryNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 49));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -181,14 +181,14 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -211,7 +211,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    for (int r = 0; r < 6; r++)
+                    for (nuint r = 0; r < 6; r++)
                     {
                         ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
                         ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
@@ -219,7 +219,7 @@ partial class BinaryNet
                     }
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -232,7 +232,7 @@ partial class BinaryNet
         internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -263,14 +263,14 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < 9; k++)
+                    for (nuint k = 0; k < 9; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
@@ -295,7 +295,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1ForwardLogitsRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -308,7 +308,7 @@ partial class BinaryNet
         internal static void Layer1ForwardLogitsRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
@@ -340,12 +340,12 @@ partial class BinaryNet
         internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
-                for (int m = 0; m < 6; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < 6; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    for (int k = 0; k < count; k++)
+                    for (nuint k = 0; k < (nuint)count; k++)
                     {
                         var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
                         var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
@@ -370,7 +370,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = 6; m < 9; m++)
+            for (nuint m = 6; m < 9; m++)
             {
                 Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
             }
@@ -383,10 +383,10 @@ partial class BinaryNet
         internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                int kEnd = count - count % 8;
-                for (int k = 0; k < kEnd; k += 8)
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -405,7 +405,7 @@ partial class BinaryNet
                     var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
                     acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
-                for (int k = kEnd; k < count; k++)
+                for (nuint k = kEnd; k < (nuint)count; k++)
                 {
                     var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
                     acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
@@ -421,10 +421,10 @@ partial class BinaryNet
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
-            int blocked = count - count % 6;
+            nuint blocked = (nuint)(count - count % 6);
             {
-                const int n = 0;
-                for (int m = 0; m < blocked; m += 6)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
                     ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
                     global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
@@ -452,7 +452,7 @@ partial class BinaryNet
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
-            for (int m = blocked; m < count; m++)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
                 Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
             }
@@ -465,7 +465,7 @@ partial class BinaryNet
         internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
-                const int n = 0;
+                const nuint n = 0;
                 global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
