@@ -315,16 +315,24 @@ def build_report(data, args):
     add("")
 
     # ---- BenchmarkDotNet (run-all.sh --bdn)
-    bdn = sorted(glob.glob(os.path.join(args.raw, "bdn", "results", "*PredictBenchmarks-report-github.md")))
-    if bdn:
-        add("## BenchmarkDotNet, `PredictBenchmarks` (in-process, `--quick` job; Ratio = implementation / hand-written)")
+    # The filter '*PredictBenchmarks*' also selects BatchPredictBenchmarks: batch-1 first, then the batched table.
+    bdn_tables = [("PredictBenchmarks", "batch-1 `Predict`; Ratio = implementation / hand-written"),
+                  ("BatchPredictBenchmarks", "S3 in batches; Ratio = implementation / loop of hand-written batch-1 calls")]
+    bdn_found = [(name, what, os.path.join(args.raw, "bdn", "results", f"StaticNN.Benchmarks.{name}-report-github.md"))
+                 for name, what in bdn_tables]
+    bdn_found = [entry for entry in bdn_found if os.path.exists(entry[2])]
+    if bdn_found:
+        add("## BenchmarkDotNet (in-process, `--quick` job)")
         add("")
         add("A cross-check of the StaticNN columns above with BenchmarkDotNet's own method (mean of invocation loops, "
             "overhead of an empty benchmark subtracted), from the same session.")
         add("")
-        with open(bdn[0], encoding="utf-8") as f:
-            lines.extend(line.rstrip("\n") for line in f)
-        add("")
+        for name, what, path in bdn_found:
+            add(f"### `{name}` ({what})")
+            add("")
+            with open(path, encoding="utf-8") as f:
+                lines.extend(line.rstrip("\n") for line in f)
+            add("")
 
     # ---- how
     add("## How each figure was measured")
