@@ -111,14 +111,10 @@ namespace Demo
                     acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    for (nuint v = 0; v < 4; v += 1)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
-                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.SiLU(acc0_0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.SiLU(acc0_1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.SiLU(acc0_2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.SiLU(acc0_3);
                 }
             }
 
@@ -220,13 +216,13 @@ namespace Demo
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.SiLU(acc0_0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.SiLU(acc0_1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.SiLU(acc0_2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    for (nuint v = 0; v < 4; v += 1)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
-                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.SiLU(acc0_3);
                 }
             }
 
@@ -425,14 +421,10 @@ namespace Demo
                     acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    for (nuint v = 0; v < 4; v += 1)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
-                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Softplus(acc0_0);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Softplus(acc0_1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Softplus(acc0_2);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Softplus(acc0_3);
                 }
             }
 
@@ -555,13 +547,13 @@ namespace Demo
                     acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                     acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Softplus(acc0_0);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Softplus(acc0_1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Softplus(acc0_2);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                    for (nuint v = 0; v < 4; v += 1)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
-                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Softplus(acc0_3);
                 }
             }
 

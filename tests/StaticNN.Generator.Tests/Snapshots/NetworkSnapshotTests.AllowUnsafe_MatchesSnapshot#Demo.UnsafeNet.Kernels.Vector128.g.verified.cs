@@ -124,17 +124,13 @@ namespace Demo
                     acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
                     acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
                     acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
                     acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                    for (nuint v = 0; v < 16; v += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
                 }
             }
 
@@ -249,16 +245,16 @@ namespace Demo
                     acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
                     acc0_0 = acc0_0 + acc1_0;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
                     acc0_2 = acc0_2 + acc1_2;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
                     acc0_3 = acc0_3 + acc1_3;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                    for (nuint v = 0; v < 16; v += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
                 }
             }
 
@@ -457,17 +453,13 @@ namespace Demo
                     acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
                     acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
                     acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
                     acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
                     acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                    for (nuint v = 0; v < 16; v += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
                 }
             }
 
@@ -609,16 +601,16 @@ namespace Demo
                     acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
                     acc0_0 = acc0_0 + acc1_0;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
                     acc0_2 = acc0_2 + acc1_2;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
                     acc0_3 = acc0_3 + acc1_3;
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                    for (nuint v = 0; v < 16; v += 4)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
                 }
             }
 

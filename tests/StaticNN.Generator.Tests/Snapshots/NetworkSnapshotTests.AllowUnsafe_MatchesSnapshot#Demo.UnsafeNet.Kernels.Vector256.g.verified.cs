@@ -118,13 +118,9 @@ namespace Demo
                     acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
                     acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
                     acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                    for (nuint v = 0; v < 16; v += 8)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 8));
                 }
             }
 
@@ -233,12 +229,10 @@ namespace Demo
                     acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
                     acc0_0 = acc0_0 + acc1_0;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
                     acc0_1 = acc0_1 + acc1_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                    for (nuint v = 0; v < 16; v += 8)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 8));
                 }
             }
 
@@ -423,13 +417,9 @@ namespace Demo
                     acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                     acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
                     acc0_0 = (acc0_0 + acc1_0) + acc2_0;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                     acc0_1 = (acc0_1 + acc1_1) + acc2_1;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                    for (nuint v = 0; v < 16; v += 8)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 8));
                 }
             }
 
@@ -563,12 +553,10 @@ namespace Demo
                     acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
                     acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
                     acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                    for (nuint v = 0; v < 16; v += 8)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
-                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 8));
                 }
             }
 

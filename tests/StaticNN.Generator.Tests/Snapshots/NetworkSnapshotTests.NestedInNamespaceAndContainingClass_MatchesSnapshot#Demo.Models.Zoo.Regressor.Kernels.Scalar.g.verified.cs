@@ -134,14 +134,10 @@ namespace Demo.Models
                         acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                        for (nuint v = 0; v < 4; v += 1)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v), 1f);
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
                     }
                 }
 
@@ -264,13 +260,13 @@ namespace Demo.Models
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        for (nuint v = 0; v < 4; v += 1)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v), 1f);
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
                     }
                 }
 
@@ -490,14 +486,10 @@ namespace Demo.Models
                         acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                        for (nuint v = 0; v < 4; v += 1)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
                     }
                 }
 
@@ -641,13 +633,13 @@ namespace Demo.Models
                         acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
                         acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        for (nuint v = 0; v < 4; v += 1)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + v));
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
                     }
                 }
 

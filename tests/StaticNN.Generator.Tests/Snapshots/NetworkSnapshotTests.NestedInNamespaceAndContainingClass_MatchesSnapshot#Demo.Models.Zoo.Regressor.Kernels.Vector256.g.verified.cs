@@ -145,13 +145,9 @@ namespace Demo.Models
                         acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                         acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
                         acc0_0 = (acc0_0 + acc1_0) + acc2_0;
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + acc2_1;
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                        for (nuint v = 0; v < 16; v += 8)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
-                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f), ref c, (nuint)(n + 8));
                     }
                 }
 
@@ -285,12 +281,10 @@ namespace Demo.Models
                         acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
                         acc0_0 = (acc0_0 + acc1_0) + acc2_0;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + acc2_1;
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                        for (nuint v = 0; v < 16; v += 8)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v)), 1f), ref c, (nuint)(n + v));
-                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f), ref c, (nuint)(n + 8));
                     }
                 }
 
@@ -435,13 +429,9 @@ namespace Demo.Models
                         acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
                         acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                        for (nuint v = 0; v < 16; v += 8)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_1), ref c, (nuint)(n + 8));
                     }
                 }
 
@@ -535,12 +525,10 @@ namespace Demo.Models
                         acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
                         acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
                         acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                        for (nuint v = 0; v < 16; v += 8)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref z, (nuint)(n + v))), ref c, (nuint)(n + v));
-                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_1), ref c, (nuint)(n + 8));
                     }
                 }
 

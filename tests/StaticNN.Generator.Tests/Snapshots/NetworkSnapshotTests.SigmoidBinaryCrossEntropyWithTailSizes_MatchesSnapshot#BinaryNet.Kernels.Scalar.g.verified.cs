@@ -119,14 +119,10 @@ partial class BinaryNet
                 acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x6;
                 acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x6;
                 acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x6;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                for (nuint v = 0; v < 4; v += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
-                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Tanh(acc0_0);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Tanh(acc0_1);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Tanh(acc0_2);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Tanh(acc0_3);
             }
         }
 
@@ -324,14 +320,10 @@ partial class BinaryNet
                 acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129) * x8;
                 acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130) * x8;
                 acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131) * x8;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                for (nuint v = 0; v < 4; v += 1)
-                {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + v));
-                }
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_2);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_3);
             }
         }
 

@@ -126,17 +126,13 @@ partial class BinaryNet
                 acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
                 acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_2), ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                for (nuint v = 0; v < 16; v += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_3), ref c, (nuint)(n + 12));
             }
         }
 
@@ -367,17 +363,13 @@ partial class BinaryNet
                 acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_2);
                 acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 140)), x8, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_2), ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                for (nuint v = 0; v < 16; v += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                }
+                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_3), ref c, (nuint)(n + 12));
             }
         }
 

@@ -110,13 +110,9 @@ partial class BinaryNet
                 acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
                 acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                for (nuint v = 0; v < 16; v += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 8));
             }
         }
 
@@ -321,13 +317,9 @@ partial class BinaryNet
                 acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
                 acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
-                for (nuint v = 0; v < 16; v += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(n + v))), ref c, (nuint)(n + v));
-                }
+                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 8));
             }
         }
 
