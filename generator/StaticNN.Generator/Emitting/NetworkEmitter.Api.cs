@@ -22,7 +22,7 @@ internal static partial class NetworkEmitter
         NetworkSpec spec = plan.Spec;
         string name = Name(plan);
         Header(w, spec.Type.MetadataName, "API");
-        int depth = OpenType(w, plan);
+        int depth = OpenType(w, plan.Spec.Type);
 
         EmitArchitectureRemarks(w, plan);
         w.OpenBrace($"partial {spec.Type.Type.Keyword} {name} : global::StaticNN.ITrainableNetwork<{Self(plan)}>");
@@ -196,9 +196,15 @@ internal static partial class NetworkEmitter
     private const string ActivationLayer = "global::StaticNN.Layers.ActivationKernels";
     private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
 
-    private static string Ref(string span) => $"ref {MemoryMarshal}.GetReference({span})";
+    private static string Ref(string span) => $"ref {First(span)}";
 
-    private static string Param(int offset) => $"ref {Unsafe}.Add(ref parameters, {offset})";
+    /// <summary>The span's first element, as a variable reference (without the <c>ref</c> of an argument).</summary>
+    private static string First(string span) => $"{MemoryMarshal}.GetReference({span})";
+
+    private static string Param(int offset) => $"ref {ParameterAt(offset)}";
+
+    /// <summary>The parameter block's element at <paramref name="offset"/>, as a variable reference.</summary>
+    private static string ParameterAt(int offset) => $"{Unsafe}.Add(ref parameters, {offset})";
 
     private static string ArrayRef(string array) => $"ref {MemoryMarshal}.GetArrayDataReference({array})";
 
@@ -303,13 +309,13 @@ internal static partial class NetworkEmitter
                     ? $"{VectorMath}.SoftmaxPadded16(ref {MemoryMarshal}.GetReference({output}), {layer.OutputSize});"
                     : $"{VectorMath}.SoftmaxPadded({output}, {layer.OutputSize});";
                 GemmShape shape = DenseEmitter.Forward(layer);
-                string operandA = Ref(input).Substring("ref ".Length), weights = Param(layer.WeightOffset).Substring("ref ".Length);
-                string? bias = layer.Spec.HasBias ? Param(layer.BiasOffset).Substring("ref ".Length) : null;
-                if (GemmEmitter.IsTinyRow(shape) && layer.IsLast)
+                bool inPlace = GemmEmitter.IsTinyRow(shape);
+                string? bias = layer.Spec.HasBias ? ParameterAt(layer.BiasOffset) : null;
+                if (inPlace && layer.IsLast)
                 {
                     // The last layer's register goes straight to the caller's output, softmax included, on the AVX-512
                     // path; the other paths compute the row in scratch and copy it out.
-                    GemmEmitter.EmitRowInPlace(w, shape, operandA, weights, bias, c: null,
+                    GemmEmitter.EmitRowInPlace(w, shape, First(input), ParameterAt(layer.WeightOffset), bias, c: null,
                         store: value => $"{VectorMath}.StoreFirst({(softmax ? $"{VectorMath}.SoftmaxFirst({value}, {layer.OutputSize})" : value)}, OutputSize, output);",
                         otherwise: () =>
                         {
@@ -326,9 +332,9 @@ internal static partial class NetworkEmitter
                 else
                 {
                     w.Line(scratch);
-                    if (GemmEmitter.IsTinyRow(shape))
+                    if (inPlace)
                     {
-                        GemmEmitter.EmitRowInPlace(w, shape, operandA, weights, bias, Ref(output).Substring("ref ".Length), store: null, otherwise: () => w.Line(call));
+                        GemmEmitter.EmitRowInPlace(w, shape, First(input), ParameterAt(layer.WeightOffset), bias, First(output), store: null, otherwise: () => w.Line(call));
                     }
                     else
                     {

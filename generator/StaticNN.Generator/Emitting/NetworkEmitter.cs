@@ -53,9 +53,8 @@ internal static partial class NetworkEmitter
     private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Opens namespace and containing types; returns the number of braces to close.</summary>
-    private static int OpenType(SourceWriter w, NetworkPlan plan)
+    internal static int OpenType(SourceWriter w, TypeHierarchySpec type)
     {
-        TypeHierarchySpec type = plan.Spec.Type;
         int depth = 0;
         if (type.Namespace.Length > 0)
         {
@@ -70,7 +69,7 @@ internal static partial class NetworkEmitter
         return depth;
     }
 
-    private static void CloseType(SourceWriter w, int depth)
+    internal static void CloseType(SourceWriter w, int depth)
     {
         for (int i = 0; i < depth; i++)
         {
@@ -82,7 +81,7 @@ internal static partial class NetworkEmitter
     {
         var w = new SourceWriter();
         Header(w, plan.Spec.Type.MetadataName, "kernel dispatch");
-        int depth = OpenType(w, plan);
+        int depth = OpenType(w, plan.Spec.Type);
         w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
         w.Line("/// <summary>");
         w.Line("/// The compiled kernels of this network. Each entry point picks the widest SIMD path the machine has:");
@@ -109,7 +108,7 @@ internal static partial class NetworkEmitter
     {
         var w = new SourceWriter();
         Header(w, plan.Spec.Type.MetadataName, $"{flavor.Name} kernels");
-        int depth = OpenType(w, plan);
+        int depth = OpenType(w, plan.Spec.Type);
         w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
         w.OpenBrace("private static partial class Kernels");
         w.Line($"// {flavor.Name} path ({flavor.Note}).");

@@ -26,17 +26,7 @@ internal static class PretrainedEmitter
         string display = name.TrimStart('@');
         var w = new SourceWriter();
         Header(w, type.MetadataName, "baked weights");
-        int depth = 0;
-        if (type.Namespace.Length > 0)
-        {
-            w.OpenBrace($"namespace {type.Namespace}");
-            depth++;
-        }
-        foreach (TypeDeclarationSpec container in type.ContainingTypes)
-        {
-            w.OpenBrace($"partial {container.Keyword} {container.Name}");
-            depth++;
-        }
+        int depth = NetworkEmitter.OpenType(w, type);
         w.OpenBrace($"partial {type.Type.Keyword} {name}");
 
         string file = Escape(model.WeightsPath);
@@ -91,10 +81,7 @@ internal static class PretrainedEmitter
         }
         w.CloseBrace();
         w.CloseBrace();
-        for (int i = 0; i < depth; i++)
-        {
-            w.CloseBrace();
-        }
+        NetworkEmitter.CloseType(w, depth);
         return (HintNames.For(type, "Pretrained"), w.ToString());
     }
 
