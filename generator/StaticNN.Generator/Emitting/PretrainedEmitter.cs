@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using StaticNN.Generator.Model;
 using StaticNN.Generator.Planning;
+using StaticNN.Generator.Weights;
 using static StaticNN.Generator.Emitting.EmitterText;
 
 namespace StaticNN.Generator.Emitting;
@@ -99,16 +100,8 @@ internal static class PretrainedEmitter
 
     private static void Literal(SourceWriter w, string property, ReadOnlySpan<float> values)
     {
-        byte[] bytes = new byte[values.Length * 4];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Little-endian on every host, like the safetensors file.
-            int bits = BitConverter.ToInt32(BitConverter.GetBytes(values[i]), 0);
-            bytes[4 * i] = (byte)bits;
-            bytes[4 * i + 1] = (byte)(bits >> 8);
-            bytes[4 * i + 2] = (byte)(bits >> 16);
-            bytes[4 * i + 3] = (byte)(bits >> 24);
-        }
+        // Little-endian on every host, like the safetensors file.
+        byte[] bytes = LittleEndian.ToBytes(values);
         w.Line($"public static global::System.ReadOnlySpan<byte> {property} => \"\"\"");
         using (w.Indent())
         {

@@ -85,16 +85,7 @@ internal static class SafeTensorsReader
         for (int i = 0; i < entries.Count; i++)
         {
             var (name, dtype, shape, begin, end) = entries[i];
-            float[] values = Array.Empty<float>();
-            if (dtype == "F32")
-            {
-                values = new float[(end - begin) / 4];
-                Buffer.BlockCopy(bytes, dataStart + (int)begin, values, 0, (int)(end - begin));
-                if (!BitConverter.IsLittleEndian)
-                {
-                    ReverseEndianness(values);
-                }
-            }
+            float[] values = dtype == "F32" ? LittleEndian.ToFloats(bytes, dataStart + (int)begin, (int)((end - begin) / 4)) : Array.Empty<float>();
             tensors[i] = new WeightTensor(name, dtype, new EquatableArray<long>(shape), new EquatableArray<float>(values));
         }
         return new WeightFile(new EquatableArray<WeightTensor>(tensors));
@@ -178,20 +169,6 @@ internal static class SafeTensorsReader
             result[i] = n;
         }
         return result;
-    }
-
-    private static void ReverseEndianness(float[] values)
-    {
-        byte[] four = new byte[4];
-        for (int i = 0; i < values.Length; i++)
-        {
-            byte[] raw = BitConverter.GetBytes(values[i]);
-            four[0] = raw[3];
-            four[1] = raw[2];
-            four[2] = raw[1];
-            four[3] = raw[0];
-            values[i] = BitConverter.ToSingle(four, 0);
-        }
     }
 
     /// <summary>
