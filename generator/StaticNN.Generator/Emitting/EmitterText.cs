@@ -1,6 +1,8 @@
+using System.Globalization;
+
 namespace StaticNN.Generator.Emitting;
 
-/// <summary>Fixed text the emitters share.</summary>
+/// <summary>Fixed text and small expression builders the emitters share.</summary>
 internal static class EmitterText
 {
     public static readonly string Version = typeof(EmitterText).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
@@ -15,6 +17,15 @@ internal static class EmitterText
     public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     public const string Runtime = "global::StaticNN.Runtime";
+    public const string Arguments = Runtime + ".NetworkArguments";
+    public const string Layout = Runtime + ".DenseLayout";
+    public const string VectorMath = "global::StaticNN.Activations.VectorMath";
+    public const string ActivationGradients = "global::StaticNN.Activations.ActivationGradients";
+    public const string LossKernels = "global::StaticNN.Losses.LossKernels";
+    public const string Normalization = "global::StaticNN.Layers.NormalizationKernels";
+    public const string Dropout = "global::StaticNN.Layers.DropoutKernels";
+    public const string ActivationLayer = "global::StaticNN.Layers.ActivationKernels";
+    public const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
 
     public static void Header(SourceWriter w, string typeName, string concern)
     {
@@ -23,4 +34,29 @@ internal static class EmitterText
         w.Line("#nullable enable");
         w.Line();
     }
+
+    public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Float(float value) => VectorFlavor.FloatLiteral(value);
+
+    /// <summary>A span's first element as a ref argument.</summary>
+    public static string Ref(string span) => $"ref {First(span)}";
+
+    /// <summary>The span's first element, as a variable reference (without the <c>ref</c> of an argument).</summary>
+    public static string First(string span) => $"{MemoryMarshal}.GetReference({span})";
+
+    /// <summary>The parameter block's element at <paramref name="offset"/> as a ref argument.</summary>
+    public static string Param(int offset) => $"ref {ParameterAt(offset)}";
+
+    /// <summary>The parameter block's element at <paramref name="offset"/>, as a variable reference.</summary>
+    public static string ParameterAt(int offset) => $"{Unsafe}.Add(ref parameters, {offset})";
+
+    public static string ArrayRef(string array) => $"ref {MemoryMarshal}.GetArrayDataReference({array})";
+
+    /// <summary>A span over the first count rows of a workspace array.</summary>
+    public static string Rows(string array, int stride) => $"new {Span}({array}, 0, count * {stride})";
+
+    public static string ParameterSlice(int offset, int length) => $"_parameters.Span.Slice({offset}, {length})";
+
+    public static string StateSlice(int offset, int length) => $"_state.Span.Slice({offset}, {length})";
 }

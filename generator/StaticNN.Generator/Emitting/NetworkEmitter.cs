@@ -50,8 +50,6 @@ internal static partial class NetworkEmitter
 
     private static string Self(NetworkPlan plan) => plan.Spec.Type.FullyQualifiedName;
 
-    private static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Opens namespace and containing types; returns the number of braces to close.</summary>
     internal static int OpenType(SourceWriter w, TypeHierarchySpec type)
     {
@@ -91,9 +89,9 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.OpenBrace("private static partial class Kernels");
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.IsDense))
+        foreach (LayerPlan layer in plan.Layers)
         {
-            foreach (GemmShape shape in DenseEmitter.AllKernels(layer))
+            foreach (GemmShape shape in layer.Emitter.Kernels(layer))
             {
                 GemmEmitter.EmitDispatchers(w, shape);
             }
@@ -115,11 +113,11 @@ internal static partial class NetworkEmitter
         w.Line("// Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied");
         w.Line("// into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.");
         w.Line();
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.IsDense))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.Emitter.Kernels(l).Any()))
         {
-            w.Line($"// ---- {LayerComment(layer)} ----");
+            w.Line($"// ---- {layer.Emitter.Comment(layer)} ----");
             w.Line();
-            foreach (GemmShape shape in DenseEmitter.AllKernels(layer))
+            foreach (GemmShape shape in layer.Emitter.Kernels(layer))
             {
                 GemmEmitter.EmitKernels(w, shape, flavor);
                 w.Line();
@@ -129,24 +127,5 @@ internal static partial class NetworkEmitter
         w.CloseBrace();
         CloseType(w, depth);
         return w.ToString();
-    }
-
-    internal static string LayerComment(LayerPlan layer)
-    {
-        LayerSpec s = layer.Spec;
-        string alpha = s.Activation is ActivationKind.LeakyReLU or ActivationKind.ELU
-            ? $" (alpha {VectorFlavor.FloatLiteral(s.Alpha)})" : "";
-        return s.Kind switch
-        {
-            LayerKind.Dense => $"Layer {s.Index}: Dense {s.InputSize} -> {s.OutputSize}, {(s.HasBias ? "bias" : "no bias")}, activation {s.Activation}{alpha}"
-                + (s.L2 > 0 ? $", L2 {VectorFlavor.FloatLiteral(s.L2)}" : "")
-                + $" (weights W{s.Index}^T[{s.InputSize}x{layer.PaddedOutputSize}] at {layer.WeightOffset}"
-                + (s.HasBias ? $", bias b{s.Index}[{layer.PaddedOutputSize}] at {layer.BiasOffset})" : ")"),
-            LayerKind.Dropout => $"Layer {s.Index}: Dropout {s.OutputSize}, rate {VectorFlavor.FloatLiteral(s.Rate)}",
-            LayerKind.BatchNorm => $"Layer {s.Index}: BatchNorm {s.OutputSize}, momentum {VectorFlavor.FloatLiteral(s.Momentum)}, epsilon {VectorFlavor.FloatLiteral(s.Epsilon)} (scale at {layer.WeightOffset}, shift at {layer.BiasOffset}, running statistics at {layer.StateOffset} in the state block)",
-            LayerKind.LayerNorm => $"Layer {s.Index}: LayerNorm {s.OutputSize}, epsilon {VectorFlavor.FloatLiteral(s.Epsilon)} (scale at {layer.WeightOffset}, shift at {layer.BiasOffset})",
-            LayerKind.Activation => $"Layer {s.Index}: Activation {s.Activation}{alpha} over {s.OutputSize}",
-            _ => $"Layer {s.Index}: Residual: output = input + output of {(s.ResidualSource < 0 ? "the network input" : $"layer {s.ResidualSource}")} ({s.OutputSize})",
-        };
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using StaticNN.Generator.Model;
 using StaticNN.Generator.Planning;
@@ -41,14 +42,15 @@ internal static class PretrainedEmitter
         w.OpenBrace($"public static {type.FullyQualifiedName} CreatePretrained()");
         w.Line($"var network = new {type.FullyQualifiedName}();");
         w.Line($"{Span} parameters = network._parameters.Span;");
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.ParameterSlots.Any()))
         {
-            (int offset, int length) = ParameterSlice(layer);
+            (int offset, int length) = Extent(layer.ParameterSlots);
             w.Line($"{Runtime}.BakedWeights.Decode(BakedWeights.Layer{layer.Index}, parameters.Slice({offset}, {length}));");
         }
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateOffset >= 0))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateSlots.Any()))
         {
-            w.Line($"{Runtime}.BakedWeights.Decode(BakedWeights.Layer{layer.Index}RunningStatistics, network._state.Span.Slice({layer.StateOffset}, {2 * layer.PaddedOutputSize}));");
+            (int offset, int length) = Extent(layer.StateSlots);
+            w.Line($"{Runtime}.BakedWeights.Decode(BakedWeights.Layer{layer.Index}RunningStatistics, network._state.Span.Slice({offset}, {length}));");
         }
         w.Line("return network;");
         w.CloseBrace();
@@ -63,22 +65,23 @@ internal static class PretrainedEmitter
         w.Line(GeneratedCode);
         w.OpenBrace("private static class BakedWeights");
         bool first = true;
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.WeightOffset >= 0))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.ParameterSlots.Any()))
         {
             if (!first)
             {
                 w.Line();
             }
             first = false;
-            (int offset, int length) = ParameterSlice(layer);
-            w.Line($"/// <summary>{Describe(layer)}: {length} floats at {offset}.</summary>");
+            (int offset, int length) = Extent(layer.ParameterSlots);
+            w.Line($"/// <summary>{Describe(layer, layer.ParameterSlots)}: {length} floats at {offset}.</summary>");
             Literal(w, $"Layer{layer.Index}", model.Parameters.AsSpan().Slice(offset, length));
         }
-        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateOffset >= 0))
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.StateSlots.Any()))
         {
             w.Line();
-            w.Line($"/// <summary>Layer {layer.Index}: BatchNorm {layer.OutputSize}, running mean[{layer.PaddedOutputSize}] then running variance[{layer.PaddedOutputSize}]: {2 * layer.PaddedOutputSize} floats at {layer.StateOffset} of the state block.</summary>");
-            Literal(w, $"Layer{layer.Index}RunningStatistics", model.State.AsSpan().Slice(layer.StateOffset, 2 * layer.PaddedOutputSize));
+            (int offset, int length) = Extent(layer.StateSlots);
+            w.Line($"/// <summary>{Describe(layer, layer.StateSlots)}: {length} floats at {offset} of the state block.</summary>");
+            Literal(w, $"Layer{layer.Index}RunningStatistics", model.State.AsSpan().Slice(offset, length));
         }
         w.CloseBrace();
         w.CloseBrace();
@@ -86,17 +89,15 @@ internal static class PretrainedEmitter
         return (HintNames.For(type, "Pretrained"), w.ToString());
     }
 
-    /// <summary>A layer's contiguous slice of the parameter block: dense W^T then bias, or scale then shift.</summary>
-    private static (int Offset, int Length) ParameterSlice(LayerPlan layer)
+    /// <summary>Where a layer's slots are in their block: they are laid out one after the other.</summary>
+    private static (int Offset, int Length) Extent(IEnumerable<ParameterSlot> slots)
     {
-        int end = layer.BiasOffset >= 0 ? layer.BiasOffset + layer.PaddedOutputSize : layer.WeightOffset + layer.WeightLength;
-        return (layer.WeightOffset, end - layer.WeightOffset);
+        ParameterSlot[] list = slots.ToArray();
+        return (list[0].Offset, list[list.Length - 1].Offset + list[list.Length - 1].Length - list[0].Offset);
     }
 
-    private static string Describe(LayerPlan layer) => layer.IsDense
-        ? $"Layer {layer.Index}: Dense {layer.InputSize} -> {layer.OutputSize}, W{layer.Index}^T[{layer.InputSize}x{layer.PaddedOutputSize}]"
-            + (layer.Spec.HasBias ? $" then b{layer.Index}[{layer.PaddedOutputSize}]" : "")
-        : $"Layer {layer.Index}: {layer.Kind} {layer.OutputSize}, scale[{layer.PaddedOutputSize}] then shift[{layer.PaddedOutputSize}]";
+    private static string Describe(LayerPlan layer, IEnumerable<ParameterSlot> slots) =>
+        $"Layer {layer.Index}: {layer.Emitter.ShortName(layer)}, {string.Join(" then ", slots.Select(s => s.KernelName))}";
 
     private static void Literal(SourceWriter w, string property, ReadOnlySpan<float> values)
     {

@@ -8,11 +8,19 @@ namespace StaticNN.Generator.Model;
 /// Immutable; structural equality (records, primitives, <see cref="EquatableArray{T}"/>). It holds no symbol, syntax
 /// node or location, so the incremental pipeline can cache on it. Keep it that way when adding members.
 /// </remarks>
+/// <param name="Type">Where the class lives.</param>
+/// <param name="Loss">The training loss.</param>
+/// <param name="Input">The shape of one input sample.</param>
+/// <param name="Layers">The layers, in declaration order.</param>
 internal sealed record NetworkSpec(
     TypeHierarchySpec Type,
     LossKind Loss,
-    int InputSize,
-    EquatableArray<LayerSpec> Layers);
+    TensorShape Input,
+    EquatableArray<LayerSpec> Layers)
+{
+    /// <summary>Input values per sample.</summary>
+    public int InputSize => (int)Input.ElementCount;
+}
 
 /// <summary>What the parser returns: a spec (null when an error stops generation) and the diagnostics to report.</summary>
 /// <remarks>Diagnostics keep their real locations (so <c>#pragma warning disable</c> works); this type is not cached.</remarks>

@@ -12,10 +12,4 @@ internal static class KnownTypeNames
     public const string ActivationAttribute = "StaticNN.ActivationAttribute";
     public const string ResidualBeginAttribute = "StaticNN.ResidualBeginAttribute";
     public const string ResidualEndAttribute = "StaticNN.ResidualEndAttribute";
-
-    /// <summary>Attributes that declare layers (or residual markers), read in source order.</summary>
-    public static readonly string[] LayerAttributes =
-    {
-        DenseAttribute, DropoutAttribute, BatchNormAttribute, LayerNormAttribute, ActivationAttribute, ResidualBeginAttribute, ResidualEndAttribute,
-    };
 }

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNN.Generator.Diagnostics;
 using StaticNN.Generator.Model;
+using StaticNN.Generator.Parsing.Layers;
 
 namespace StaticNN.Generator.Parsing;
 
@@ -146,13 +147,13 @@ internal static class NetworkParser
             {
                 inputs.Add(attribute);
             }
-            else if (attributeName is not null && Array.IndexOf(KnownTypeNames.LayerAttributes, attributeName) >= 0)
+            else if (LayerParsers.For(attributeName) is not null)
             {
                 layers.Add(attribute);
             }
         }
 
-        int inputSize = 0;
+        TensorShape inputShape = TensorShape.Vector(0);
         if (inputs.Count == 0)
         {
             Report(DiagnosticDescriptors.MissingInput, classLocation, name);
@@ -170,7 +171,7 @@ internal static class NetworkParser
             }
             else
             {
-                inputSize = size;
+                inputShape = TensorShape.Vector(size);
                 CheckSize("The input", size, AttributeLocation(input, ct));
             }
         }
@@ -187,151 +188,29 @@ internal static class NetworkParser
         layers.Sort((x, y) => (x.ApplicationSyntaxReference?.Span.Start ?? 0).CompareTo(y.ApplicationSyntaxReference?.Span.Start ?? 0));
 
         var layerSpecs = new List<LayerSpec>();
-        int previousSize = inputSize;
-        long parameterCount = 0;
-        int layerTotal = layers.Count(l => l.AttributeClass?.ToDisplayString() is not (KnownTypeNames.ResidualBeginAttribute));
-        var openBlocks = new Stack<(int Source, int Size, int FirstLayer)>();
+        TensorShape shape = inputShape;
+        int layerTotal = layers.Count(l => LayerParsers.For(l.AttributeClass?.ToDisplayString())!.IsLayer);
+        var openBlocks = new Stack<OpenResidualBlock>();
         bool layersValid = true;
         foreach (AttributeData layer in layers)
         {
             ct.ThrowIfCancellationRequested();
             Location? location = AttributeLocation(layer, ct);
-            string kindName = layer.AttributeClass!.Name.Replace("Attribute", "");
-            int index = layerSpecs.Count;
             if (HasErrors(layer))
             {
-                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, kindName, name);
+                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, layer.AttributeClass!.Name.Replace("Attribute", ""), name);
                 layersValid = false;
                 continue;
             }
-            var named = layer.NamedArguments.ToDictionary(a => a.Key, a => a.Value.Value);
-            float NamedFloat(string key, float fallback) => named.TryGetValue(key, out object? v) && v is float f ? f : fallback;
-
-            switch (layer.AttributeClass!.ToDisplayString())
+            ILayerParser parser = LayerParsers.For(layer.AttributeClass!.ToDisplayString())!;
+            var context = new LayerParseContext(layer, location, layerSpecs.Count, layerTotal, shape, name, openBlocks, Report);
+            LayerParseOutcome outcome = parser.Parse(context);
+            layersValid &= outcome.IsValid;
+            if (outcome.Options is not null)
             {
-                case KnownTypeNames.ResidualBeginAttribute:
-                    openBlocks.Push((index - 1, previousSize, index));
-                    continue;
-
-                case KnownTypeNames.ResidualEndAttribute:
-                    if (openBlocks.Count == 0 || openBlocks.Peek().FirstLayer == index)
-                    {
-                        Report(DiagnosticDescriptors.ResidualUnbalanced, location, name, "ResidualEnd", "ResidualBegin");
-                        layersValid = false;
-                        continue;
-                    }
-                    (int source, int blockSize, _) = openBlocks.Pop();
-                    if (blockSize != previousSize)
-                    {
-                        Report(DiagnosticDescriptors.ResidualSizeMismatch, location, index, name, blockSize, previousSize);
-                        layersValid = false;
-                    }
-                    layerSpecs.Add(new LayerSpec(index, LayerKind.Residual, previousSize, previousSize, ActivationKind.Identity, 0f, false, ResidualSource: source));
-                    continue;
-
-                case KnownTypeNames.DropoutAttribute:
-                {
-                    float rate = layer.ConstructorArguments[0].Value is float r ? r : float.NaN;
-                    if (!(rate >= 0f && rate < 1f))
-                    {
-                        Report(DiagnosticDescriptors.DropoutRateOutOfRange, location, index, name, rate.ToString("R", CultureInfo.InvariantCulture));
-                    }
-                    layerSpecs.Add(new LayerSpec(index, LayerKind.Dropout, previousSize, previousSize, ActivationKind.Identity, 0f, false, Rate: rate));
-                    continue;
-                }
-
-                case KnownTypeNames.BatchNormAttribute:
-                case KnownTypeNames.LayerNormAttribute:
-                {
-                    bool batch = layer.AttributeClass!.Name == "BatchNormAttribute";
-                    float momentum = batch ? NamedFloat("Momentum", 0.99f) : 0f;
-                    float epsilon = NamedFloat("Epsilon", 1e-3f);
-                    if (batch && !(momentum >= 0f && momentum < 1f))
-                    {
-                        Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "Momentum", momentum.ToString("R", CultureInfo.InvariantCulture), "it must be in [0, 1)");
-                    }
-                    if (!(epsilon > 0f && !float.IsInfinity(epsilon)))
-                    {
-                        Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "Epsilon", epsilon.ToString("R", CultureInfo.InvariantCulture), "it must be positive and finite");
-                    }
-                    parameterCount += 2L * previousSize;
-                    layerSpecs.Add(new LayerSpec(index, batch ? LayerKind.BatchNorm : LayerKind.LayerNorm, previousSize, previousSize,
-                        ActivationKind.Identity, 0f, true, Momentum: momentum, Epsilon: epsilon));
-                    continue;
-                }
+                layerSpecs.Add(new LayerSpec(layerSpecs.Count, shape, outcome.Output, outcome.Options));
             }
-
-            // Dense and Activation layers carry an activation.
-            bool dense = layer.AttributeClass!.Name == "DenseAttribute";
-            int units = previousSize;
-            int activationValue;
-            if (dense)
-            {
-                if (layer.ConstructorArguments.Length != 2 || layer.ConstructorArguments[0].Value is not int u || layer.ConstructorArguments[1].Value is not int a)
-                {
-                    Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Dense", name);
-                    layersValid = false;
-                    continue;
-                }
-                units = u;
-                activationValue = a;
-            }
-            else if (layer.ConstructorArguments.Length == 1 && layer.ConstructorArguments[0].Value is int a)
-            {
-                activationValue = a;
-            }
-            else
-            {
-                Report(DiagnosticDescriptors.InvalidAttributeArgument, location, "Activation", name);
-                layersValid = false;
-                continue;
-            }
-            if (!Enum.IsDefined(typeof(ActivationKind), activationValue))
-            {
-                Report(DiagnosticDescriptors.UndefinedEnumValue, location, "Activation", activationValue, name);
-                layersValid = false;
-                continue;
-            }
-            var activation = (ActivationKind)activationValue;
-            bool hasBias = !dense || !named.TryGetValue("UseBias", out object? useBias) || useBias is not false;
-            float alpha = NamedFloat("Alpha", float.NaN);
-            float l2 = NamedFloat("L2", 0f);
-
-            if (dense)
-            {
-                CheckSize($"Layer {index}", units, location);
-            }
-            if (activation == ActivationKind.Softmax && index != layerTotal - 1)
-            {
-                Report(DiagnosticDescriptors.SoftmaxNotLast, location, index, name);
-            }
-            bool usesAlpha = activation is ActivationKind.LeakyReLU or ActivationKind.ELU;
-            if (!float.IsNaN(alpha) && !usesAlpha)
-            {
-                Report(DiagnosticDescriptors.AlphaUnused, location, index, name, activation.ToString());
-            }
-            if (float.IsInfinity(alpha))
-            {
-                Report(DiagnosticDescriptors.AlphaNotFinite, location, index, name, alpha.ToString(CultureInfo.InvariantCulture));
-            }
-            if (!(l2 >= 0f && !float.IsInfinity(l2)))
-            {
-                Report(DiagnosticDescriptors.LayerSettingOutOfRange, location, index, name, "L2", l2.ToString("R", CultureInfo.InvariantCulture), "it must be finite and at least 0");
-            }
-            float resolvedAlpha = !usesAlpha ? 0f
-                : !float.IsNaN(alpha) ? alpha
-                : activation == ActivationKind.LeakyReLU ? 0.01f : 1f;
-
-            if (dense)
-            {
-                parameterCount += (long)previousSize * units + (hasBias ? units : 0);
-                layerSpecs.Add(new LayerSpec(index, LayerKind.Dense, previousSize, units, activation, resolvedAlpha, hasBias, L2: l2));
-            }
-            else
-            {
-                layerSpecs.Add(new LayerSpec(index, LayerKind.Activation, previousSize, previousSize, activation, resolvedAlpha, false));
-            }
-            previousSize = units;
+            shape = outcome.Output;
         }
         if (openBlocks.Count > 0)
         {
@@ -343,6 +222,7 @@ internal static class NetworkParser
             Report(DiagnosticDescriptors.NoLayers, classLocation, name);
         }
 
+        long parameterCount = layerSpecs.Sum(l => l.Options.Tensors(l.Input, l.Output).Where(t => !t.IsState).Sum(t => t.Count));
         if (parameterCount > MaxParameterCount)
         {
             Report(DiagnosticDescriptors.TooManyParameters, classLocation, name, parameterCount, MaxParameterCount);
@@ -367,7 +247,7 @@ internal static class NetworkParser
             return new ParseResult(null, diagnostics.ToImmutable());
         }
 
-        var spec = new NetworkSpec(ReadHierarchy(symbol, syntax), loss, inputSize, new EquatableArray<LayerSpec>(layerSpecs.ToArray()));
+        var spec = new NetworkSpec(ReadHierarchy(symbol, syntax), loss, inputShape, new EquatableArray<LayerSpec>(layerSpecs.ToArray()));
         PretrainedRequest? pretrained = null;
         if (weights is not null && WeightsArgumentLocation(network, ct) is { SourceTree: { } tree } weightsLocation)
         {

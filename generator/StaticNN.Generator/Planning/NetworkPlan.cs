@@ -1,117 +1,95 @@
 using System.Collections.Generic;
 using System.Linq;
+using StaticNN.Generator.Emitting.Layers;
 using StaticNN.Generator.Model;
+using StaticNN.Generator.Model.Layers;
 
 namespace StaticNN.Generator.Planning;
 
-/// <summary>Memory layout of one layer inside the parameter (and state) block, and its training needs.</summary>
-/// <param name="Spec">The declared layer.</param>
-/// <param name="PaddedInputSize">Input size padded to 16.</param>
-/// <param name="PaddedOutputSize">Output size padded to 16: the row stride of the layer's output buffers.</param>
-/// <param name="InputStride">Row stride of the buffer the layer reads (the user's unpadded rows for a first Dense layer).</param>
-/// <param name="WeightOffset">Dense: W^T[in][out padded]; normalization: the scale; -1 without parameters.</param>
-/// <param name="BiasOffset">Dense bias or normalization shift; -1 without.</param>
-/// <param name="StateOffset">BatchNorm: running mean, then running variance, in the state block; -1 otherwise.</param>
-/// <param name="IsLast">Whether this is the output layer.</param>
-/// <param name="KeepsPreActivation">Dense training forward also stores z (the activation's derivative needs it).</param>
-/// <param name="LossIsFused">The loss reads this last layer's logits and applies its activation itself (p - t).</param>
-internal sealed record LayerPlan(
-    LayerSpec Spec,
-    int PaddedInputSize,
-    int PaddedOutputSize,
-    int InputStride,
-    int WeightOffset,
-    int BiasOffset,
-    int StateOffset,
-    bool IsLast,
-    bool KeepsPreActivation,
-    bool LossIsFused)
-{
-    public int Index => Spec.Index;
-    public LayerKind Kind => Spec.Kind;
-    public int InputSize => Spec.InputSize;
-    public int OutputSize => Spec.OutputSize;
-    public int WeightLength => Kind == LayerKind.Dense ? InputSize * PaddedOutputSize : PaddedOutputSize;
-    public bool IsDense => Kind == LayerKind.Dense;
-    public bool IsNormalization => Kind is LayerKind.BatchNorm or LayerKind.LayerNorm;
-    public bool HasActivation => Kind is LayerKind.Dense or LayerKind.Activation;
-
-    public int ParameterCount => Kind switch
-    {
-        LayerKind.Dense => InputSize * OutputSize + (Spec.HasBias ? OutputSize : 0),
-        LayerKind.BatchNorm or LayerKind.LayerNorm => 2 * OutputSize,
-        _ => 0,
-    };
-}
-
-/// <summary>The whole network's layout: per-layer offsets, block lengths, widths.</summary>
-internal sealed record NetworkPlan(
-    NetworkSpec Spec,
-    IReadOnlyList<LayerPlan> Layers,
-    int ParameterBlockLength,
-    int StateBlockLength,
-    long ParameterCount,
-    bool NeedsPaddedInput)
+/// <summary>
+/// The whole network's layout, decided before anything is written: per layer its tensors (offset, length, layout),
+/// its workspace buffers and its routing flags; the block lengths. Emitters only print what the plan says.
+/// </summary>
+internal sealed class NetworkPlan
 {
     /// <summary>Everything is padded to 16 floats (64 bytes): one zmm, two ymm, four xmm registers.</summary>
     public const int Padding = 16;
 
+    private NetworkPlan(NetworkSpec spec, IReadOnlyList<LayerPlan> layers, int parameterBlockLength, int stateBlockLength, bool needsPaddedInput)
+    {
+        Spec = spec;
+        Layers = layers;
+        ParameterBlockLength = parameterBlockLength;
+        StateBlockLength = stateBlockLength;
+        NeedsPaddedInput = needsPaddedInput;
+    }
+
+    public NetworkSpec Spec { get; }
+
+    public IReadOnlyList<LayerPlan> Layers { get; }
+
+    public int ParameterBlockLength { get; }
+
+    public int StateBlockLength { get; }
+
+    /// <summary>The user's rows are copied into padded rows before the first layer (which cannot read them as they are).</summary>
+    public bool NeedsPaddedInput { get; }
+
     public LayerPlan Last => Layers[Layers.Count - 1];
+
+    public long ParameterCount => Layers.Sum(l => l.ParameterCount);
 
     public int PaddedInputSize => Pad(Spec.InputSize);
 
     /// <summary>Sum of the padded widths of every layer's output (Predict keeps each on the stack).</summary>
     public int TotalPaddedWidth => Layers.Sum(l => l.PaddedOutputSize) + (NeedsPaddedInput ? PaddedInputSize : 0);
 
-    public bool HasDropout => Layers.Any(l => l.Kind == LayerKind.Dropout);
+    /// <summary>Some layer draws random numbers in training (dropout masks).</summary>
+    public bool UsesTrainingRandom => Layers.Any(l => l.Emitter.UsesTrainingRandom);
+
+    /// <summary>Some layer behaves differently in training and inference (dropout, batch statistics).</summary>
+    public bool HasTrainingMode => Layers.Any(l => l.Emitter.HasTrainingMode);
+
+    public IEnumerable<ParameterSlot> Slots => Layers.SelectMany(l => l.Slots);
 
     public static int Pad(int size) => (size + Padding - 1) / Padding * Padding;
 
     public static NetworkPlan Create(NetworkSpec spec)
     {
-        // Layers other than Dense read and write padded rows; the user's rows are copied into a padded buffer first
-        // when the first layer is not Dense or a residual block starts at the input.
-        bool paddedInput = spec.Layers[0].Kind != LayerKind.Dense || spec.Layers.Any(l => l.Kind == LayerKind.Residual && l.ResidualSource == -1);
+        LayerEmitter first = LayerEmitters.For(spec.Layers[0].Kind);
+        bool paddedInput = !first.ReadsUnpaddedInput || spec.Layers.Any(l => LayerEmitters.For(l.Kind).ExtraSource(l) == -1);
         var layers = new List<LayerPlan>();
         int offset = 0, state = 0;
-        long parameters = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
+            LayerEmitter emitter = LayerEmitters.For(layer.Kind);
             bool isLast = i == spec.Layers.Count - 1;
-            int paddedOut = Pad(layer.OutputSize);
-            int weightOffset = -1, biasOffset = -1, stateOffset = -1;
-            switch (layer.Kind)
+            var slots = new List<ParameterSlot>();
+            foreach (bool stateTensors in new[] { false, true })
             {
-                case LayerKind.Dense:
-                    weightOffset = offset;
-                    offset += layer.InputSize * paddedOut;
-                    if (layer.HasBias)
+                foreach (LayerTensor tensor in layer.Options.Tensors(layer.Input, layer.Output).Where(t => t.IsState == stateTensors))
+                {
+                    SlotRequest request = emitter.Place(layer, tensor);
+                    int length = ParameterSlot.LengthOf(request.Layout, tensor.Shape);
+                    slots.Add(new ParameterSlot(i, tensor, request.Layout, stateTensors ? state : offset, length, request.KernelName, request.L2));
+                    if (stateTensors)
                     {
-                        biasOffset = offset;
-                        offset += paddedOut;
+                        state += length;
                     }
-                    break;
-                case LayerKind.BatchNorm:
-                case LayerKind.LayerNorm:
-                    weightOffset = offset;
-                    biasOffset = offset + paddedOut;
-                    offset += 2 * paddedOut;
-                    if (layer.Kind == LayerKind.BatchNorm)
+                    else
                     {
-                        stateOffset = state;
-                        state += 2 * paddedOut;
+                        offset += length;
                     }
-                    break;
+                }
             }
-            bool fused = isLast && layer.Kind is LayerKind.Dense or LayerKind.Activation && IsFused(spec.Loss, layer.Activation);
-            bool keepsZ = layer.Kind == LayerKind.Dense && !fused && NeedsPreActivation(layer.Activation);
+            bool fused = isLast && emitter.CanFuseLoss && IsFused(spec.Loss, layer.Activation);
+            bool keepsZ = emitter.KeepsPreActivation(layer, fused);
             int inputStride = i == 0 && !paddedInput ? layer.InputSize : Pad(layer.InputSize);
-            var plan = new LayerPlan(layer, Pad(layer.InputSize), paddedOut, inputStride, weightOffset, biasOffset, stateOffset, isLast, keepsZ, fused);
-            layers.Add(plan);
-            parameters += plan.ParameterCount;
+            var plan = new LayerPlan(layer, emitter, inputStride, slots, isLast, keepsZ, fused, new List<WorkspaceBuffer>());
+            layers.Add(new LayerPlan(layer, emitter, inputStride, slots, isLast, keepsZ, fused, emitter.Buffers(plan).ToList()));
         }
-        return new NetworkPlan(spec, layers, offset, state, parameters, paddedInput);
+        return new NetworkPlan(spec, layers, offset, state, paddedInput);
     }
 
     /// <summary>Softmax+CrossEntropy and Sigmoid+BinaryCrossEntropy have the fused gradient p - t.</summary>

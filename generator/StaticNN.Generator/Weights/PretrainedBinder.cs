@@ -64,7 +64,7 @@ internal static class PretrainedBinder
         {
             byName[tensor.Name] = tensor;
         }
-        LayerPlan[] parametric = plan.Layers.Where(l => Parts(l).Any()).ToArray();
+        LayerPlan[] parametric = plan.Layers.Where(l => l.Slots.Count > 0).ToArray();
         List<int>? sequential = SequentialIndices(input.File);
         if (sequential is not null && sequential.Count != parametric.Length)
         {
@@ -79,11 +79,11 @@ internal static class PretrainedBinder
         {
             LayerPlan layer = parametric[j];
             string prefix = sequential is null ? CanonicalPrefix + layer.Index.ToString(CultureInfo.InvariantCulture) : sequential[j].ToString(CultureInfo.InvariantCulture);
-            string what = layer.IsDense
-                ? $"layer {layer.Index}: Dense {layer.InputSize} -> {layer.OutputSize}"
-                : $"layer {layer.Index}: {layer.Kind} {layer.OutputSize}";
-            foreach ((string suffix, long[] shape) in Parts(layer))
+            string what = $"layer {layer.Index}: {layer.Emitter.ShortName(layer)}";
+            foreach (ParameterSlot slot in layer.Slots)
             {
+                string suffix = slot.Suffix;
+                long[] shape = slot.Shape.Select(d => (long)d).ToArray();
                 string name = prefix + "." + suffix;
                 if (!byName.TryGetValue(name, out WeightTensor? tensor))
                 {
@@ -105,9 +105,9 @@ internal static class PretrainedBinder
                     return Fail("SNN0205", network, path, name, Index(bad, shape), tensor.Values[bad].ToString("R", CultureInfo.InvariantCulture));
                 }
                 used.Add(name);
-                Place(layer, suffix, tensor.Values.AsSpan(), parameters, state);
+                Place(slot, tensor.Values.AsSpan(), slot.IsState ? state : parameters);
             }
-            if (layer.IsDense && !layer.Spec.HasBias && byName.ContainsKey(prefix + ".bias"))
+            if (!layer.HasBias && byName.ContainsKey(prefix + ".bias"))
             {
                 return Fail("SNN0203", network, path, $"the file has {prefix}.bias, but {network} {what} has no bias (UseBias = false)");
             }
@@ -127,55 +127,23 @@ internal static class PretrainedBinder
         return new PretrainedBinding(request, model, null);
     }
 
-    /// <summary>The tensors a layer has, with their PyTorch shapes (the runtime's WeightFileBinding.Parts).</summary>
-    private static IEnumerable<(string Suffix, long[] Shape)> Parts(LayerPlan layer)
+    /// <summary>Copies one tensor (PyTorch layout) into its slot of a block, laid out as the kernels read it.</summary>
+    private static void Place(ParameterSlot slot, ReadOnlySpan<float> values, float[] block)
     {
-        if (layer.IsDense)
+        switch (slot.Layout)
         {
-            yield return ("weight", new long[] { layer.OutputSize, layer.InputSize });
-            if (layer.Spec.HasBias)
-            {
-                yield return ("bias", new long[] { layer.OutputSize });
-            }
-        }
-        else if (layer.IsNormalization)
-        {
-            yield return ("weight", new long[] { layer.OutputSize });
-            yield return ("bias", new long[] { layer.OutputSize });
-            if (layer.Kind == LayerKind.BatchNorm)
-            {
-                yield return ("running_mean", new long[] { layer.OutputSize });
-                yield return ("running_var", new long[] { layer.OutputSize });
-            }
-        }
-    }
-
-    /// <summary>Copies one tensor (PyTorch layout) into the blocks; dense weights are transposed to W^T[in][out padded].</summary>
-    private static void Place(LayerPlan layer, string suffix, ReadOnlySpan<float> values, float[] parameters, float[] state)
-    {
-        int outputs = layer.OutputSize;
-        switch (suffix)
-        {
-            case "weight" when layer.IsDense:
+            case SlotLayout.TransposedMatrix:
+                int outputs = slot.Shape[0], inputs = slot.Shape[1], padded = NetworkPlan.Pad(outputs);
                 for (int o = 0; o < outputs; o++)
                 {
-                    for (int i = 0; i < layer.InputSize; i++)
+                    for (int i = 0; i < inputs; i++)
                     {
-                        parameters[layer.WeightOffset + i * layer.PaddedOutputSize + o] = values[o * layer.InputSize + i];
+                        block[slot.Offset + i * padded + o] = values[o * inputs + i];
                     }
                 }
                 break;
-            case "weight":
-                values.CopyTo(parameters.AsSpan(layer.WeightOffset, outputs));
-                break;
-            case "bias":
-                values.CopyTo(parameters.AsSpan(layer.BiasOffset, outputs));
-                break;
-            case "running_mean":
-                values.CopyTo(state.AsSpan(layer.StateOffset, outputs));
-                break;
             default:
-                values.CopyTo(state.AsSpan(layer.StateOffset + layer.PaddedOutputSize, outputs));
+                values.CopyTo(block.AsSpan(slot.Offset, slot.Count));
                 break;
         }
     }

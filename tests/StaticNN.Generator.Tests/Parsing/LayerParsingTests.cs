@@ -1,5 +1,6 @@
 using System.Linq;
 using StaticNN.Generator.Model;
+using StaticNN.Generator.Model.Layers;
 using StaticNN.Generator.Tests.Infrastructure;
 
 namespace StaticNN.Generator.Tests.Parsing;
@@ -14,6 +15,8 @@ public sealed class LayerParsingTests
             {{attributes}}
             public partial class Net;
             """).SingleSpec;
+
+    private static DenseOptions Dense(LayerSpec layer) => layer.Options.ShouldBeOfType<DenseOptions>();
 
     [Fact]
     public void ThreeLayers_InputSizeOfEachLayerIsOutputSizeOfPrevious()
@@ -127,14 +130,14 @@ public sealed class LayerParsingTests
     {
         NetworkSpec spec = Parse("[Network][Input(2)][Dense(3, UseBias = false)][Dense(1, Activation.Sigmoid)]");
 
-        spec.Layers[0].HasBias.ShouldBeFalse();
-        spec.Layers[1].HasBias.ShouldBeTrue();
+        Dense(spec.Layers[0]).HasBias.ShouldBeFalse();
+        Dense(spec.Layers[1]).HasBias.ShouldBeTrue();
     }
 
     [Fact]
     public void UseBiasTrue_HasBias()
     {
-        Parse("[Network][Input(2)][Dense(3, UseBias = true)]").Layers[0].HasBias.ShouldBeTrue();
+        Dense(Parse("[Network][Input(2)][Dense(3, UseBias = true)]").Layers[0]).HasBias.ShouldBeTrue();
     }
 
     [Fact]
