@@ -27,8 +27,20 @@ public interface ITrainableNetwork<TSelf> where TSelf : class, ITrainableNetwork
     /// <summary>The loss used by <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
     static abstract Loss Loss { get; }
 
+    /// <summary>The shape of one input sample, channels first (InputSize values).</summary>
+    static abstract TensorShape InputShape { get; }
+
+    /// <summary>The shape of one output (OutputSize values).</summary>
+    static abstract TensorShape OutputShape { get; }
+
     /// <summary>Shape and settings of layer <paramref name="layer"/>.</summary>
     static abstract LayerInfo GetLayerInfo(int layer);
+
+    /// <summary>
+    /// Every tensor of every layer (parameters and running statistics), in layer order, with PyTorch's names and
+    /// shapes. Weight files, <see cref="GetTensor"/> and <see cref="SetTensor"/> use this table.
+    /// </summary>
+    static abstract System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors { get; }
 
     /// <summary>
     /// The whole internal parameter block (layout chosen by the kernels, 64-byte aligned, padding zero). Optimizers
@@ -69,6 +81,12 @@ public interface ITrainableNetwork<TSelf> where TSelf : class, ITrainableNetwork
 
     /// <summary>Sets a BatchNorm layer's running mean and variance (inference statistics).</summary>
     void SetLayerRunningStatistics(int layer, ReadOnlySpan<float> mean, ReadOnlySpan<float> variance);
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout (row-major).</summary>
+    void GetTensor(int tensor, Span<float> values);
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout (row-major).</summary>
+    void SetTensor(int tensor, ReadOnlySpan<float> values);
 
     /// <summary>Copies layer <paramref name="layer"/>'s parameters out in PyTorch's layout (weight[out, in] row-major).</summary>
     void GetLayerParameters(int layer, Span<float> weight, Span<float> bias);

@@ -27,15 +27,16 @@ public enum LayerKind
 public readonly record struct LayerInfo(LayerKind Kind, int InputSize, int OutputSize, bool HasBias, Activation Activation, float Alpha)
 {
     /// <summary>Number of weights: out x in for Dense, the size for normalization layers (the scale), else 0.</summary>
-    public int WeightCount => Kind switch
-    {
-        LayerKind.Dense => OutputSize * InputSize,
-        LayerKind.BatchNorm or LayerKind.LayerNorm => OutputSize,
-        _ => 0,
-    };
+    public int WeightCount { get; init; }
 
     /// <summary>Number of bias values: the output size for Dense with a bias and for normalization layers (the shift), else 0.</summary>
-    public int BiasCount => HasBias ? OutputSize : 0;
+    public int BiasCount { get; init; }
+
+    /// <summary>The shape of one sample coming in.</summary>
+    public TensorShape InputShape { get; init; }
+
+    /// <summary>The shape of one sample going out.</summary>
+    public TensorShape OutputShape { get; init; }
 
     /// <summary>Dropout rate (0 for other kinds).</summary>
     public float Rate { get; init; }

@@ -25,6 +25,7 @@ internal static partial class NetworkEmitter
         EmitPredict(w, plan, features);
         EmitTraining(w, plan);
         EmitLayerAccess(w, plan);
+        EmitTensorAccess(w, plan);
         EmitVectors(w);
         EmitWorkspace(w, plan);
 
@@ -67,6 +68,15 @@ internal static partial class NetworkEmitter
         Const("Length of <see cref=\"Parameters\"/>: the internal block, with weights input-major and padded to 16 floats.", "ParameterBlockLength", plan.ParameterBlockLength);
         Const("Number of layers.", "LayerCount", plan.Layers.Count);
 
+        w.Line($"/// <summary>The shape of one input sample, {AxisNames(plan.Spec.Input)}: {plan.Spec.Input} ({plan.Spec.InputSize} values, row-major).</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public static global::StaticNN.TensorShape InputShape => {ShapeExpression(plan.Spec.Input)};");
+        w.Line();
+        w.Line($"/// <summary>The shape of one output: {plan.Last.Spec.Output}.</summary>");
+        w.Line(GeneratedCode);
+        w.Line($"public static global::StaticNN.TensorShape OutputShape => {ShapeExpression(plan.Last.Spec.Output)};");
+        w.Line();
+
         string self = $"global::StaticNN.ITrainableNetwork<{Self(plan)}>";
         w.Line(GeneratedCode);
         w.Line($"static int {self}.InputSize => InputSize;");
@@ -80,6 +90,12 @@ internal static partial class NetworkEmitter
         w.Line($"static int {self}.LayerCount => LayerCount;");
         w.Line(GeneratedCode);
         w.Line($"static global::StaticNN.Loss {self}.Loss => global::StaticNN.Loss.{plan.Spec.Loss};");
+        w.Line(GeneratedCode);
+        w.Line($"static global::StaticNN.TensorShape {self}.InputShape => InputShape;");
+        w.Line(GeneratedCode);
+        w.Line($"static global::StaticNN.TensorShape {self}.OutputShape => OutputShape;");
+        w.Line(GeneratedCode);
+        w.Line($"static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> {self}.Tensors => Tensors;");
         w.Line();
 
         w.Line("/// <summary>Shape and settings of layer <paramref name=\"layer\"/>, in the logical (PyTorch) layout.</summary>");
@@ -88,9 +104,39 @@ internal static partial class NetworkEmitter
         foreach (LayerPlan layer in plan.Layers)
         {
             LayerSpec s = layer.Spec;
-            w.Line($"{s.Index} => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.{s.Kind}, {s.InputSize}, {s.OutputSize}, {(layer.HasBias ? "true" : "false")}, global::StaticNN.Activation.{s.Activation}, {Float(s.Alpha)}){layer.Emitter.LayerInfoSettings(layer)},");
+            var settings = new List<string>
+            {
+                $"InputShape = {ShapeExpression(s.Input)}",
+                $"OutputShape = {ShapeExpression(s.Output)}",
+            };
+            if (layer.Slot("weight") is { } weight)
+            {
+                settings.Add($"WeightCount = {weight.Count}");
+            }
+            if (layer.Slot("bias") is { } bias)
+            {
+                settings.Add($"BiasCount = {bias.Count}");
+            }
+            settings.AddRange(layer.Emitter.LayerInfoSettings(layer));
+            w.Line($"{s.Index} => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.{s.Kind}, {s.InputSize}, {s.OutputSize}, {(layer.HasBias ? "true" : "false")}, global::StaticNN.Activation.{s.Activation}, {Float(s.Alpha)}) {{ {string.Join(", ", settings)} }},");
         }
         w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"{Display(plan)} has layers 0 to {plan.Layers.Count - 1}.\"),");
+        w.CloseBrace(";");
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index");
+        w.Line("/// of a tensor here is its index for <see cref=\"GetTensor\"/> and <see cref=\"SetTensor\"/>.");
+        w.Line("/// </summary>");
+        w.Line(GeneratedCode);
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;");
+        w.Line();
+        w.Line(GeneratedCode);
+        w.OpenBrace("private static readonly global::StaticNN.TensorInfo[] s_tensors =");
+        foreach (ParameterSlot slot in plan.Slots)
+        {
+            w.Line($"new global::StaticNN.TensorInfo({slot.Layer}, \"{slot.Suffix}\", {(slot.IsState ? "true" : "false")}, {string.Join(", ", slot.Shape)}),");
+        }
         w.CloseBrace(";");
         w.Line();
     }
@@ -222,6 +268,35 @@ internal static partial class NetworkEmitter
         }
     }
 
+    private static void EmitTensorAccess(SourceWriter w, NetworkPlan plan)
+    {
+        foreach (bool set in new[] { false, true })
+        {
+            w.Line(set
+                ? "/// <summary>Sets tensor <paramref name=\"tensor\"/> (an index into <see cref=\"Tensors\"/>) from its PyTorch layout, row-major.</summary>"
+                : "/// <summary>Copies tensor <paramref name=\"tensor\"/> (an index into <see cref=\"Tensors\"/>) out in its PyTorch layout, row-major.</summary>");
+            w.Line(GeneratedCode);
+            w.OpenBrace($"public void {(set ? "Set" : "Get")}Tensor(int tensor, {(set ? ReadOnlySpan : Span)} values)");
+            w.Line($"{Span} parameters = _parameters.Span;");
+            w.OpenBrace("switch (tensor)");
+            int index = 0;
+            foreach (ParameterSlot slot in plan.Slots)
+            {
+                w.OpenBrace($"case {index++}:");
+                w.Line($"{Arguments}.ThrowIfLengthIsNot(values.Length, {slot.Count}, \"{Display(plan)}\", \"values of layers.{slot.Layer}.{slot.Suffix} [{string.Join(", ", slot.Shape)}]\", nameof(values));");
+                EmitSlotCopy(w, slot, "values", slot.IsState ? null : "parameters", set);
+                w.Line("return;");
+                w.CloseBrace();
+            }
+            w.OpenBrace("default:");
+            w.Line($"throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, \"{Display(plan)} has {(index == 0 ? "no tensors" : $"tensors 0 to {index - 1}")} (see Tensors).\");");
+            w.CloseBrace();
+            w.CloseBrace();
+            w.CloseBrace();
+            w.Line();
+        }
+    }
+
     /// <summary>Copies a tensor between its logical (PyTorch) span and its slot, in either direction.</summary>
     /// <param name="block">The parameter block's span variable, or null for the state block.</param>
     private static void EmitSlotCopy(SourceWriter w, ParameterSlot slot, string logical, string? block, bool set)
@@ -240,6 +315,16 @@ internal static partial class NetworkEmitter
                 break;
         }
     }
+
+    /// <summary><c>new global::StaticNN.TensorShape(3, 1, 28, 28)</c>: rank, then the dimensions.</summary>
+    private static string ShapeExpression(TensorShape shape) => shape.Rank switch
+    {
+        1 => $"new global::StaticNN.TensorShape(1, {shape.D0})",
+        2 => $"new global::StaticNN.TensorShape(2, {shape.D0}, {shape.D1})",
+        _ => $"new global::StaticNN.TensorShape(3, {shape.D0}, {shape.D1}, {shape.D2})",
+    };
+
+    private static string AxisNames(TensorShape shape) => shape.IsVector ? "features" : shape.AxisNames;
 
     private static void EmitVectors(SourceWriter w)
     {

@@ -28,7 +28,8 @@ internal static class NetworkParser
         "Parameters", "Predict", "PredictBatch", "PredictClass", "ComputeGradients", "ComputeLoss",
         "GetLayerParameters", "SetLayerParameters", "CopyLastBatchOutputs", "InputVector", "OutputVector", "Kernels", "TrainingWorkspace",
         "Forward", "Backward", "GetWorkspace", "CopyLastDropoutMask", "GetLayerRunningStatistics", "SetLayerRunningStatistics",
-        "_parameters", "_workspace", "_state", "_trainingRandom", "CreatePretrained", "BakedWeights");
+        "_parameters", "_workspace", "_state", "_trainingRandom", "CreatePretrained", "BakedWeights",
+        "InputShape", "OutputShape", "Tensors", "GetTensor", "SetTensor", "s_tensors");
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
     {

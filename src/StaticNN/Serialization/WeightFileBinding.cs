@@ -5,70 +5,20 @@ using System.Linq;
 
 namespace StaticNN.Serialization;
 
-/// <summary>Which of a layer's tensors an entry holds.</summary>
-internal enum TensorPart
-{
-    Weight,
-    Bias,
-    RunningMean,
-    RunningVariance,
-}
-
-/// <summary>Where one layer's tensors are in a validated header (null where the layer has no such tensor).</summary>
-internal readonly record struct LayerTensors(SafeTensorsEntry? Weight, SafeTensorsEntry? Bias, SafeTensorsEntry? RunningMean, SafeTensorsEntry? RunningVariance);
-
-/// <summary>Matches the tensors of a safetensors header to the layers of a compiled network, name by name and shape by shape.</summary>
+/// <summary>Matches the tensors of a safetensors header to the tensors of a compiled network, name by name and shape by shape.</summary>
 internal static class WeightFileBinding
 {
     private const string CanonicalPrefix = "layers.";
 
-    /// <summary>Canonical name of layer <paramref name="layer"/>'s weight: <c>layers.{layer}.weight</c>.</summary>
-    public static string WeightName(int layer) => string.Create(CultureInfo.InvariantCulture, $"layers.{layer}.weight");
-
-    /// <summary>Canonical name of layer <paramref name="layer"/>'s bias: <c>layers.{layer}.bias</c>.</summary>
-    public static string BiasName(int layer) => string.Create(CultureInfo.InvariantCulture, $"layers.{layer}.bias");
-
-    /// <summary>Canonical name of a tensor of a layer: <c>layers.{layer}.{weight|bias|running_mean|running_var}</c>.</summary>
-    public static string Name(int layer, TensorPart part) => string.Create(CultureInfo.InvariantCulture, $"layers.{layer}.{Suffix(part)}");
-
-    /// <summary>The PyTorch suffix of a tensor part.</summary>
-    public static string Suffix(TensorPart part) => part switch
-    {
-        TensorPart.Weight => "weight",
-        TensorPart.Bias => "bias",
-        TensorPart.RunningMean => "running_mean",
-        _ => "running_var",
-    };
-
-    /// <summary>The tensors a layer has, with their shapes (PyTorch layout).</summary>
-    public static IEnumerable<(TensorPart Part, long[] Shape)> Parts(LayerInfo info)
-    {
-        if (info.Kind == LayerKind.Dense)
-        {
-            yield return (TensorPart.Weight, [info.OutputSize, info.InputSize]);
-        }
-        else if (info.WeightCount > 0)
-        {
-            yield return (TensorPart.Weight, [info.OutputSize]);
-        }
-        if (info.BiasCount > 0)
-        {
-            yield return (TensorPart.Bias, [info.OutputSize]);
-        }
-        if (info.HasRunningStatistics)
-        {
-            yield return (TensorPart.RunningMean, [info.OutputSize]);
-            yield return (TensorPart.RunningVariance, [info.OutputSize]);
-        }
-    }
-
     /// <summary>
-    /// Finds every layer's tensors and checks their dtype and shape; every tensor of the file must be used. Names are
+    /// Finds every tensor of the network (<c>T.Tensors</c>) in the header and checks its dtype and shape; every tensor
+    /// of the file must be used. Returns the header entry of each of the network's tensors, in table order. Names are
     /// either canonical (<c>layers.{i}.weight</c>) or, when no name starts with <c>layers.</c> and some are
-    /// <c>{k}.weight</c>, those of a plain PyTorch <c>nn.Sequential</c>: the k-th Linear (ascending k) is layer i.
+    /// <c>{k}.weight</c>, those of a plain PyTorch <c>nn.Sequential</c>: the k-th module with weights (ascending k) is
+    /// the k-th layer with tensors.
     /// </summary>
     /// <exception cref="WeightFileException">A tensor is missing, unexpected, not F32 or of the wrong shape.</exception>
-    public static LayerTensors[] Bind<T>(SafeTensorsHeader header, string? source) where T : class, ITrainableNetwork<T>
+    public static SafeTensorsEntry[] Bind<T>(SafeTensorsHeader header, string? source) where T : class, ITrainableNetwork<T>
     {
         var byName = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
         foreach (SafeTensorsEntry entry in header.Entries)
@@ -76,11 +26,11 @@ internal static class WeightFileBinding
             byName.Add(entry.Name, entry);
         }
 
-        int layerCount = T.LayerCount;
+        IReadOnlyList<TensorInfo> tensors = T.Tensors;
         string network = typeof(T).Name;
         // Layers with tensors, in order; a plain nn.Sequential numbers its modules k = 0, 1, 2... and only those with
-        // parameters appear (activations and dropout have none), so the j-th k with a weight is the j-th such layer.
-        int[] parametric = Enumerable.Range(0, layerCount).Where(i => Parts(T.GetLayerInfo(i)).Any()).ToArray();
+        // parameters appear (activations, pooling and dropout have none), so the j-th k with a weight is the j-th such layer.
+        int[] parametric = tensors.Select(t => t.Layer).Distinct().ToArray();
         List<int>? sequential = SequentialIndices(header);
         if (sequential is not null && sequential.Count != parametric.Length)
         {
@@ -89,7 +39,7 @@ internal static class WeightFileBinding
                 source);
         }
 
-        var layers = new LayerTensors[layerCount];
+        var bound = new SafeTensorsEntry[tensors.Count];
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (int j = 0; j < parametric.Length; j++)
         {
@@ -98,16 +48,22 @@ internal static class WeightFileBinding
             string layer = info.Kind == LayerKind.Dense
                 ? string.Create(CultureInfo.InvariantCulture, $"{network} layer {i}: Dense {info.InputSize} -> {info.OutputSize}")
                 : string.Create(CultureInfo.InvariantCulture, $"{network} layer {i}: {info.Kind} {info.OutputSize}");
-            var found = new SafeTensorsEntry?[4];
-            foreach ((TensorPart part, long[] shape) in Parts(info))
+            bool hasBias = false;
+            for (int t = 0; t < tensors.Count; t++)
             {
-                string name = sequential is null ? Name(i, part) : SequentialName(sequential[j], Suffix(part));
-                SafeTensorsEntry entry = Find(byName, name, shape, $"{layer}, {Suffix(part)}", header, source);
+                TensorInfo tensor = tensors[t];
+                if (tensor.Layer != i)
+                {
+                    continue;
+                }
+                string name = sequential is null ? tensor.Name : SequentialName(sequential[j], tensor.Suffix);
+                SafeTensorsEntry entry = Find(byName, name, tensor.ShapeAsInt64(), $"{layer}, {tensor.Suffix}", header, source);
                 used.Add(entry.Name);
-                found[(int)part] = entry;
+                bound[t] = entry;
+                hasBias |= tensor.Suffix == "bias";
             }
-            string biasName = sequential is null ? BiasName(i) : SequentialName(sequential[j], "bias");
-            if (info.Kind == LayerKind.Dense && !info.HasBias && byName.ContainsKey(biasName))
+            string biasName = sequential is null ? string.Create(CultureInfo.InvariantCulture, $"{CanonicalPrefix}{i}.bias") : SequentialName(sequential[j], "bias");
+            if (!hasBias && byName.ContainsKey(biasName))
             {
                 throw new WeightFileException($"the file has {biasName}, but {layer} has no bias (UseBias = false)", source);
             }
@@ -115,7 +71,6 @@ internal static class WeightFileBinding
             {
                 used.Add(SequentialName(sequential[j], "num_batches_tracked")); // PyTorch's BatchNorm counter; not used
             }
-            layers[i] = new LayerTensors(found[0], found[1], found[2], found[3]);
         }
 
         List<string> extra = header.Entries.Where(e => !used.Contains(e.Name)).Select(e => e.Name).ToList();
@@ -124,7 +79,7 @@ internal static class WeightFileBinding
             throw new WeightFileException(
                 $"the file has {(extra.Count == 1 ? "a tensor" : "tensors")} that {network} does not: {Join(extra)}", source);
         }
-        return layers;
+        return bound;
     }
 
     private static SafeTensorsEntry Find(Dictionary<string, SafeTensorsEntry> byName, string name, long[] shape, string what, SafeTensorsHeader header, string? source)

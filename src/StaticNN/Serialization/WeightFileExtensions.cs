@@ -120,23 +120,16 @@ public static class WeightFileExtensions
         where T : class, ITrainableNetwork<T>
     {
         SafeTensorsHeader header = SafeTensorsHeader.Read(stream, available, source);
-        LayerTensors[] layers = WeightFileBinding.Bind<T>(header, source);
+        SafeTensorsEntry[] bound = WeightFileBinding.Bind<T>(header, source);
+        IReadOnlyList<TensorInfo> tensors = T.Tensors;
 
         // Sizes come from the compiled network (the header was checked to match them), never from the file.
-        var values = new float[layers.Length][][];
+        var values = new float[tensors.Count][];
         var destinations = new Dictionary<SafeTensorsEntry, float[]>();
-        for (int i = 0; i < layers.Length; i++)
+        for (int t = 0; t < tensors.Count; t++)
         {
-            LayerInfo info = T.GetLayerInfo(i);
-            values[i] = [new float[info.WeightCount], new float[info.BiasCount], new float[info.HasRunningStatistics ? info.OutputSize : 0], new float[info.HasRunningStatistics ? info.OutputSize : 0]];
-            SafeTensorsEntry?[] entries = [layers[i].Weight, layers[i].Bias, layers[i].RunningMean, layers[i].RunningVariance];
-            for (int part = 0; part < entries.Length; part++)
-            {
-                if (entries[part] is SafeTensorsEntry entry)
-                {
-                    destinations[entry] = values[i][part];
-                }
-            }
+            values[t] = new float[tensors[t].Count];
+            destinations[bound[t]] = values[t];
         }
         // Every tensor is bound and the tensors tile the data section, so reading them in offset order is sequential.
         foreach (SafeTensorsEntry entry in header.EntriesInDataOrder())
@@ -151,28 +144,22 @@ public static class WeightFileExtensions
             }
         }
 
-        for (int i = 0; i < layers.Length; i++)
+        for (int t = 0; t < tensors.Count; t++)
         {
-            network.SetLayerParameters(i, values[i][0], values[i][1]);
-            if (T.GetLayerInfo(i).HasRunningStatistics)
-            {
-                network.SetLayerRunningStatistics(i, values[i][2], values[i][3]);
-            }
+            network.SetTensor(t, values[t]);
         }
         return new ReadOnlyDictionary<string, string>(header.Metadata ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
-    private readonly record struct Tensor(string Name, int Layer, TensorPart Part, long[] Shape);
+    private readonly record struct Tensor(string Name, int Index, long[] Shape);
 
     private static List<Tensor> Layout<T>() where T : class, ITrainableNetwork<T>
     {
-        var tensors = new List<Tensor>(2 * T.LayerCount);
-        for (int i = 0; i < T.LayerCount; i++)
+        IReadOnlyList<TensorInfo> table = T.Tensors;
+        var tensors = new List<Tensor>(table.Count);
+        for (int t = 0; t < table.Count; t++)
         {
-            foreach ((TensorPart part, long[] shape) in WeightFileBinding.Parts(T.GetLayerInfo(i)))
-            {
-                tensors.Add(new Tensor(WeightFileBinding.Name(i, part), i, part, shape));
-            }
+            tensors.Add(new Tensor(table[t].Name, t, table[t].ShapeAsInt64()));
         }
         SafeTensorsIO.SortLikeReference(tensors, static t => t.Name, static _ => SafeTensorsDTypes.F32);
         return tensors;
@@ -197,24 +184,12 @@ public static class WeightFileExtensions
         where T : class, ITrainableNetwork<T>
     {
         stream.Write(header);
-        int cached = -1;
-        float[][] values = [];
+        IReadOnlyList<TensorInfo> table = T.Tensors;
         foreach (Tensor tensor in tensors)
         {
-            // A layer's tensors are adjacent in name order, so each layer is copied out once.
-            if (tensor.Layer != cached)
-            {
-                LayerInfo info = T.GetLayerInfo(tensor.Layer);
-                int statistics = info.HasRunningStatistics ? info.OutputSize : 0;
-                values = [new float[info.WeightCount], new float[info.BiasCount], new float[statistics], new float[statistics]];
-                network.GetLayerParameters(tensor.Layer, values[0], values[1]);
-                if (info.HasRunningStatistics)
-                {
-                    network.GetLayerRunningStatistics(tensor.Layer, values[2], values[3]);
-                }
-                cached = tensor.Layer;
-            }
-            SafeTensorsIO.WriteSingles(stream, values[(int)tensor.Part]);
+            var values = new float[table[tensor.Index].Count];
+            network.GetTensor(tensor.Index, values);
+            SafeTensorsIO.WriteSingles(stream, values);
         }
         stream.Flush();
     }

@@ -37,6 +37,14 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
         public const int LayerCount = 2;
 
+        /// <summary>The shape of one input sample, features: (2) (2 values, row-major).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 2);
+
+        /// <summary>The shape of one output: (2).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 2);
+
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
         static int global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.InputSize => InputSize;
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -49,14 +57,36 @@ namespace Demo
         static int global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.LayerCount => LayerCount;
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
         static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.Loss => global::StaticNN.Loss.MeanSquaredError;
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.InputShape => InputShape;
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.OutputShape => OutputShape;
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::Demo.UnsafeNet>.Tensors => Tensors;
 
         /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
         public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
         {
-            0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 2, 3, true, global::StaticNN.Activation.SiLU, 0f),
-            1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 3, 2, true, global::StaticNN.Activation.Softplus, 0f),
+            0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 2, 3, true, global::StaticNN.Activation.SiLU, 0f) { InputShape = new global::StaticNN.TensorShape(1, 2), OutputShape = new global::StaticNN.TensorShape(1, 3), WeightCount = 6, BiasCount = 3 },
+            1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 3, 2, true, global::StaticNN.Activation.Softplus, 0f) { InputShape = new global::StaticNN.TensorShape(1, 3), OutputShape = new global::StaticNN.TensorShape(1, 2), WeightCount = 6, BiasCount = 2 },
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "UnsafeNet has layers 0 to 1."),
+        };
+
+        /// <summary>
+        /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+        /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        private static readonly global::StaticNN.TensorInfo[] s_tensors =
+        {
+            new global::StaticNN.TensorInfo(0, "weight", false, 3, 2),
+            new global::StaticNN.TensorInfo(0, "bias", false, 3),
+            new global::StaticNN.TensorInfo(1, "weight", false, 2, 3),
+            new global::StaticNN.TensorInfo(1, "bias", false, 2),
         };
 
         [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -411,6 +441,82 @@ namespace Demo
                 {
                     global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "UnsafeNet");
                     throw new global::System.ArgumentException("Layer " + layer + " of UnsafeNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+                }
+            }
+        }
+
+        /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        public void GetTensor(int tensor, global::System.Span<float> values)
+        {
+            global::System.Span<float> parameters = _parameters.Span;
+            switch (tensor)
+            {
+                case 0:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 6, "UnsafeNet", "values of layers.0.weight [3, 2]", nameof(values));
+                    global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 32), 2, 3, 16, values);
+                    return;
+                }
+                case 1:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "UnsafeNet", "values of layers.0.bias [3]", nameof(values));
+                    parameters.Slice(32, 3).CopyTo(values);
+                    return;
+                }
+                case 2:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 6, "UnsafeNet", "values of layers.1.weight [2, 3]", nameof(values));
+                    global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(48, 48), 3, 2, 16, values);
+                    return;
+                }
+                case 3:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "UnsafeNet", "values of layers.1.bias [2]", nameof(values));
+                    parameters.Slice(96, 2).CopyTo(values);
+                    return;
+                }
+                default:
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "UnsafeNet has tensors 0 to 3 (see Tensors).");
+                }
+            }
+        }
+
+        /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+        {
+            global::System.Span<float> parameters = _parameters.Span;
+            switch (tensor)
+            {
+                case 0:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 6, "UnsafeNet", "values of layers.0.weight [3, 2]", nameof(values));
+                    global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 2, 3, 16, parameters.Slice(0, 32));
+                    return;
+                }
+                case 1:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "UnsafeNet", "values of layers.0.bias [3]", nameof(values));
+                    values.CopyTo(parameters.Slice(32, 3));
+                    return;
+                }
+                case 2:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 6, "UnsafeNet", "values of layers.1.weight [2, 3]", nameof(values));
+                    global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 3, 2, 16, parameters.Slice(48, 48));
+                    return;
+                }
+                case 3:
+                {
+                    global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "UnsafeNet", "values of layers.1.bias [2]", nameof(values));
+                    values.CopyTo(parameters.Slice(96, 2));
+                    return;
+                }
+                default:
+                {
+                    throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "UnsafeNet has tensors 0 to 3 (see Tensors).");
                 }
             }
         }

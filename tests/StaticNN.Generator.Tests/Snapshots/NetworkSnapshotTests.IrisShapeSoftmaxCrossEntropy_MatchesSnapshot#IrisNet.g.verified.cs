@@ -35,6 +35,14 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public const int LayerCount = 2;
 
+    /// <summary>The shape of one input sample, features: (4) (4 values, row-major).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 4);
+
+    /// <summary>The shape of one output: (3).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 3);
+
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static int global::StaticNN.ITrainableNetwork<global::IrisNet>.InputSize => InputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -47,14 +55,36 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
     static int global::StaticNN.ITrainableNetwork<global::IrisNet>.LayerCount => LayerCount;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::IrisNet>.Loss => global::StaticNN.Loss.CrossEntropy;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::IrisNet>.InputShape => InputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::IrisNet>.OutputShape => OutputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::IrisNet>.Tensors => Tensors;
 
     /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
     {
-        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 4, 10, true, global::StaticNN.Activation.ReLU, 0f),
-        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 10, 3, true, global::StaticNN.Activation.Softmax, 0f),
+        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 4, 10, true, global::StaticNN.Activation.ReLU, 0f) { InputShape = new global::StaticNN.TensorShape(1, 4), OutputShape = new global::StaticNN.TensorShape(1, 10), WeightCount = 40, BiasCount = 10 },
+        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 10, 3, true, global::StaticNN.Activation.Softmax, 0f) { InputShape = new global::StaticNN.TensorShape(1, 10), OutputShape = new global::StaticNN.TensorShape(1, 3), WeightCount = 30, BiasCount = 3 },
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "IrisNet has layers 0 to 1."),
+    };
+
+    /// <summary>
+    /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+    /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    private static readonly global::StaticNN.TensorInfo[] s_tensors =
+    {
+        new global::StaticNN.TensorInfo(0, "weight", false, 10, 4),
+        new global::StaticNN.TensorInfo(0, "bias", false, 10),
+        new global::StaticNN.TensorInfo(1, "weight", false, 3, 10),
+        new global::StaticNN.TensorInfo(1, "bias", false, 3),
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -466,6 +496,82 @@ partial class IrisNet : global::StaticNN.ITrainableNetwork<global::IrisNet>
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "IrisNet");
                 throw new global::System.ArgumentException("Layer " + layer + " of IrisNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+            }
+        }
+    }
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void GetTensor(int tensor, global::System.Span<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 40, "IrisNet", "values of layers.0.weight [10, 4]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 64), 4, 10, 16, values);
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 10, "IrisNet", "values of layers.0.bias [10]", nameof(values));
+                parameters.Slice(64, 10).CopyTo(values);
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 30, "IrisNet", "values of layers.1.weight [3, 10]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(80, 160), 10, 3, 16, values);
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "IrisNet", "values of layers.1.bias [3]", nameof(values));
+                parameters.Slice(240, 3).CopyTo(values);
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "IrisNet has tensors 0 to 3 (see Tensors).");
+            }
+        }
+    }
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 40, "IrisNet", "values of layers.0.weight [10, 4]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 4, 10, 16, parameters.Slice(0, 64));
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 10, "IrisNet", "values of layers.0.bias [10]", nameof(values));
+                values.CopyTo(parameters.Slice(64, 10));
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 30, "IrisNet", "values of layers.1.weight [3, 10]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 10, 3, 16, parameters.Slice(80, 160));
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "IrisNet", "values of layers.1.bias [3]", nameof(values));
+                values.CopyTo(parameters.Slice(240, 3));
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "IrisNet has tensors 0 to 3 (see Tensors).");
             }
         }
     }

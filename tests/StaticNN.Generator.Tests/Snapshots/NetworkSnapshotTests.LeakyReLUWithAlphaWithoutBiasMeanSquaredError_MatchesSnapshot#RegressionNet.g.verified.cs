@@ -35,6 +35,14 @@ partial class RegressionNet : global::StaticNN.ITrainableNetwork<global::Regress
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public const int LayerCount = 2;
 
+    /// <summary>The shape of one input sample, features: (5) (5 values, row-major).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 5);
+
+    /// <summary>The shape of one output: (2).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 2);
+
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static int global::StaticNN.ITrainableNetwork<global::RegressionNet>.InputSize => InputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -47,14 +55,35 @@ partial class RegressionNet : global::StaticNN.ITrainableNetwork<global::Regress
     static int global::StaticNN.ITrainableNetwork<global::RegressionNet>.LayerCount => LayerCount;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::RegressionNet>.Loss => global::StaticNN.Loss.MeanSquaredError;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::RegressionNet>.InputShape => InputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::RegressionNet>.OutputShape => OutputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::RegressionNet>.Tensors => Tensors;
 
     /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
     {
-        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 5, 17, false, global::StaticNN.Activation.LeakyReLU, 0.2f),
-        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 17, 2, true, global::StaticNN.Activation.Identity, 0f),
+        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 5, 17, false, global::StaticNN.Activation.LeakyReLU, 0.2f) { InputShape = new global::StaticNN.TensorShape(1, 5), OutputShape = new global::StaticNN.TensorShape(1, 17), WeightCount = 85 },
+        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 17, 2, true, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 17), OutputShape = new global::StaticNN.TensorShape(1, 2), WeightCount = 34, BiasCount = 2 },
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "RegressionNet has layers 0 to 1."),
+    };
+
+    /// <summary>
+    /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+    /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    private static readonly global::StaticNN.TensorInfo[] s_tensors =
+    {
+        new global::StaticNN.TensorInfo(0, "weight", false, 17, 5),
+        new global::StaticNN.TensorInfo(1, "weight", false, 2, 17),
+        new global::StaticNN.TensorInfo(1, "bias", false, 2),
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -400,6 +429,70 @@ partial class RegressionNet : global::StaticNN.ITrainableNetwork<global::Regress
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "RegressionNet");
                 throw new global::System.ArgumentException("Layer " + layer + " of RegressionNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+            }
+        }
+    }
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void GetTensor(int tensor, global::System.Span<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 85, "RegressionNet", "values of layers.0.weight [17, 5]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 160), 5, 17, 32, values);
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 34, "RegressionNet", "values of layers.1.weight [2, 17]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(160, 272), 17, 2, 16, values);
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "RegressionNet", "values of layers.1.bias [2]", nameof(values));
+                parameters.Slice(432, 2).CopyTo(values);
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "RegressionNet has tensors 0 to 2 (see Tensors).");
+            }
+        }
+    }
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 85, "RegressionNet", "values of layers.0.weight [17, 5]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 5, 17, 32, parameters.Slice(0, 160));
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 34, "RegressionNet", "values of layers.1.weight [2, 17]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 17, 2, 16, parameters.Slice(160, 272));
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "RegressionNet", "values of layers.1.bias [2]", nameof(values));
+                values.CopyTo(parameters.Slice(432, 2));
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "RegressionNet has tensors 0 to 2 (see Tensors).");
             }
         }
     }

@@ -39,6 +39,14 @@ namespace Demo.Models
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             public const int LayerCount = 2;
 
+            /// <summary>The shape of one input sample, features: (3) (3 values, row-major).</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 3);
+
+            /// <summary>The shape of one output: (2).</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 2);
+
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             static int global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.InputSize => InputSize;
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -51,14 +59,36 @@ namespace Demo.Models
             static int global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.LayerCount => LayerCount;
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.Loss => global::StaticNN.Loss.MeanAbsoluteError;
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.InputShape => InputShape;
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.OutputShape => OutputShape;
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::Demo.Models.Zoo.Regressor>.Tensors => Tensors;
 
             /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
             public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
             {
-                0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 3, 4, true, global::StaticNN.Activation.ELU, 1f),
-                1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 4, 2, true, global::StaticNN.Activation.GELU, 0f),
+                0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 3, 4, true, global::StaticNN.Activation.ELU, 1f) { InputShape = new global::StaticNN.TensorShape(1, 3), OutputShape = new global::StaticNN.TensorShape(1, 4), WeightCount = 12, BiasCount = 4 },
+                1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 4, 2, true, global::StaticNN.Activation.GELU, 0f) { InputShape = new global::StaticNN.TensorShape(1, 4), OutputShape = new global::StaticNN.TensorShape(1, 2), WeightCount = 8, BiasCount = 2 },
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "Regressor has layers 0 to 1."),
+            };
+
+            /// <summary>
+            /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+            /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            private static readonly global::StaticNN.TensorInfo[] s_tensors =
+            {
+                new global::StaticNN.TensorInfo(0, "weight", false, 4, 3),
+                new global::StaticNN.TensorInfo(0, "bias", false, 4),
+                new global::StaticNN.TensorInfo(1, "weight", false, 2, 4),
+                new global::StaticNN.TensorInfo(1, "bias", false, 2),
             };
 
             [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -410,6 +440,82 @@ namespace Demo.Models
                     {
                         global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "Regressor");
                         throw new global::System.ArgumentException("Layer " + layer + " of Regressor is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+                    }
+                }
+            }
+
+            /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public void GetTensor(int tensor, global::System.Span<float> values)
+            {
+                global::System.Span<float> parameters = _parameters.Span;
+                switch (tensor)
+                {
+                    case 0:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 12, "Regressor", "values of layers.0.weight [4, 3]", nameof(values));
+                        global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 48), 3, 4, 16, values);
+                        return;
+                    }
+                    case 1:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 4, "Regressor", "values of layers.0.bias [4]", nameof(values));
+                        parameters.Slice(48, 4).CopyTo(values);
+                        return;
+                    }
+                    case 2:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "Regressor", "values of layers.1.weight [2, 4]", nameof(values));
+                        global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(64, 64), 4, 2, 16, values);
+                        return;
+                    }
+                    case 3:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "Regressor", "values of layers.1.bias [2]", nameof(values));
+                        parameters.Slice(128, 2).CopyTo(values);
+                        return;
+                    }
+                    default:
+                    {
+                        throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Regressor has tensors 0 to 3 (see Tensors).");
+                    }
+                }
+            }
+
+            /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+            public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+            {
+                global::System.Span<float> parameters = _parameters.Span;
+                switch (tensor)
+                {
+                    case 0:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 12, "Regressor", "values of layers.0.weight [4, 3]", nameof(values));
+                        global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 3, 4, 16, parameters.Slice(0, 48));
+                        return;
+                    }
+                    case 1:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 4, "Regressor", "values of layers.0.bias [4]", nameof(values));
+                        values.CopyTo(parameters.Slice(48, 4));
+                        return;
+                    }
+                    case 2:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "Regressor", "values of layers.1.weight [2, 4]", nameof(values));
+                        global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 4, 2, 16, parameters.Slice(64, 64));
+                        return;
+                    }
+                    case 3:
+                    {
+                        global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2, "Regressor", "values of layers.1.bias [2]", nameof(values));
+                        values.CopyTo(parameters.Slice(128, 2));
+                        return;
+                    }
+                    default:
+                    {
+                        throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "Regressor has tensors 0 to 3 (see Tensors).");
                     }
                 }
             }

@@ -39,6 +39,14 @@ partial class ChurnNet : global::StaticNN.ITrainableNetwork<global::ChurnNet>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public const int LayerCount = 6;
 
+    /// <summary>The shape of one input sample, features: (20) (20 values, row-major).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 20);
+
+    /// <summary>The shape of one output: (1).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 1);
+
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static int global::StaticNN.ITrainableNetwork<global::ChurnNet>.InputSize => InputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -51,18 +59,46 @@ partial class ChurnNet : global::StaticNN.ITrainableNetwork<global::ChurnNet>
     static int global::StaticNN.ITrainableNetwork<global::ChurnNet>.LayerCount => LayerCount;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::ChurnNet>.Loss => global::StaticNN.Loss.BinaryCrossEntropy;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::ChurnNet>.InputShape => InputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::ChurnNet>.OutputShape => OutputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::ChurnNet>.Tensors => Tensors;
 
     /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
     {
-        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 20, 64, true, global::StaticNN.Activation.ReLU, 0f) { L2 = 0.01f },
-        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dropout, 64, 64, false, global::StaticNN.Activation.Identity, 0f) { Rate = 0.2f },
-        2 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.BatchNorm, 64, 64, true, global::StaticNN.Activation.Identity, 0f) { Momentum = 0.99f, Epsilon = 0.001f },
-        3 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 64, 32, true, global::StaticNN.Activation.ReLU, 0f),
-        4 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dropout, 32, 32, false, global::StaticNN.Activation.Identity, 0f) { Rate = 0.2f },
-        5 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 32, 1, true, global::StaticNN.Activation.Sigmoid, 0f),
+        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 20, 64, true, global::StaticNN.Activation.ReLU, 0f) { InputShape = new global::StaticNN.TensorShape(1, 20), OutputShape = new global::StaticNN.TensorShape(1, 64), WeightCount = 1280, BiasCount = 64, L2 = 0.01f },
+        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dropout, 64, 64, false, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 64), OutputShape = new global::StaticNN.TensorShape(1, 64), Rate = 0.2f },
+        2 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.BatchNorm, 64, 64, true, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 64), OutputShape = new global::StaticNN.TensorShape(1, 64), WeightCount = 64, BiasCount = 64, Momentum = 0.99f, Epsilon = 0.001f },
+        3 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 64, 32, true, global::StaticNN.Activation.ReLU, 0f) { InputShape = new global::StaticNN.TensorShape(1, 64), OutputShape = new global::StaticNN.TensorShape(1, 32), WeightCount = 2048, BiasCount = 32 },
+        4 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dropout, 32, 32, false, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 32), OutputShape = new global::StaticNN.TensorShape(1, 32), Rate = 0.2f },
+        5 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 32, 1, true, global::StaticNN.Activation.Sigmoid, 0f) { InputShape = new global::StaticNN.TensorShape(1, 32), OutputShape = new global::StaticNN.TensorShape(1, 1), WeightCount = 32, BiasCount = 1 },
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "ChurnNet has layers 0 to 5."),
+    };
+
+    /// <summary>
+    /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+    /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    private static readonly global::StaticNN.TensorInfo[] s_tensors =
+    {
+        new global::StaticNN.TensorInfo(0, "weight", false, 64, 20),
+        new global::StaticNN.TensorInfo(0, "bias", false, 64),
+        new global::StaticNN.TensorInfo(2, "weight", false, 64),
+        new global::StaticNN.TensorInfo(2, "bias", false, 64),
+        new global::StaticNN.TensorInfo(2, "running_mean", true, 64),
+        new global::StaticNN.TensorInfo(2, "running_var", true, 64),
+        new global::StaticNN.TensorInfo(3, "weight", false, 32, 64),
+        new global::StaticNN.TensorInfo(3, "bias", false, 32),
+        new global::StaticNN.TensorInfo(5, "weight", false, 1, 32),
+        new global::StaticNN.TensorInfo(5, "bias", false, 1),
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -610,6 +646,154 @@ partial class ChurnNet : global::StaticNN.ITrainableNetwork<global::ChurnNet>
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "ChurnNet");
                 throw new global::System.ArgumentException("Layer " + layer + " of ChurnNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+            }
+        }
+    }
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void GetTensor(int tensor, global::System.Span<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1280, "ChurnNet", "values of layers.0.weight [64, 20]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 1280), 20, 64, 64, values);
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.0.bias [64]", nameof(values));
+                parameters.Slice(1280, 64).CopyTo(values);
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.weight [64]", nameof(values));
+                parameters.Slice(1344, 64).CopyTo(values);
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.bias [64]", nameof(values));
+                parameters.Slice(1408, 64).CopyTo(values);
+                return;
+            }
+            case 4:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.running_mean [64]", nameof(values));
+                _state.Span.Slice(0, 64).CopyTo(values);
+                return;
+            }
+            case 5:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.running_var [64]", nameof(values));
+                _state.Span.Slice(64, 64).CopyTo(values);
+                return;
+            }
+            case 6:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2048, "ChurnNet", "values of layers.3.weight [32, 64]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(1472, 2048), 64, 32, 32, values);
+                return;
+            }
+            case 7:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 32, "ChurnNet", "values of layers.3.bias [32]", nameof(values));
+                parameters.Slice(3520, 32).CopyTo(values);
+                return;
+            }
+            case 8:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 32, "ChurnNet", "values of layers.5.weight [1, 32]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(3552, 512), 32, 1, 16, values);
+                return;
+            }
+            case 9:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1, "ChurnNet", "values of layers.5.bias [1]", nameof(values));
+                parameters.Slice(4064, 1).CopyTo(values);
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "ChurnNet has tensors 0 to 9 (see Tensors).");
+            }
+        }
+    }
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1280, "ChurnNet", "values of layers.0.weight [64, 20]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 20, 64, 64, parameters.Slice(0, 1280));
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.0.bias [64]", nameof(values));
+                values.CopyTo(parameters.Slice(1280, 64));
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.weight [64]", nameof(values));
+                values.CopyTo(parameters.Slice(1344, 64));
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.bias [64]", nameof(values));
+                values.CopyTo(parameters.Slice(1408, 64));
+                return;
+            }
+            case 4:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.running_mean [64]", nameof(values));
+                values.CopyTo(_state.Span.Slice(0, 64));
+                return;
+            }
+            case 5:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "ChurnNet", "values of layers.2.running_var [64]", nameof(values));
+                values.CopyTo(_state.Span.Slice(64, 64));
+                return;
+            }
+            case 6:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 2048, "ChurnNet", "values of layers.3.weight [32, 64]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 64, 32, 32, parameters.Slice(1472, 2048));
+                return;
+            }
+            case 7:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 32, "ChurnNet", "values of layers.3.bias [32]", nameof(values));
+                values.CopyTo(parameters.Slice(3520, 32));
+                return;
+            }
+            case 8:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 32, "ChurnNet", "values of layers.5.weight [1, 32]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 32, 1, 16, parameters.Slice(3552, 512));
+                return;
+            }
+            case 9:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1, "ChurnNet", "values of layers.5.bias [1]", nameof(values));
+                values.CopyTo(parameters.Slice(4064, 1));
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "ChurnNet has tensors 0 to 9 (see Tensors).");
             }
         }
     }

@@ -38,6 +38,14 @@ partial class BlockNet : global::StaticNN.ITrainableNetwork<global::BlockNet>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public const int LayerCount = 5;
 
+    /// <summary>The shape of one input sample, features: (8) (8 values, row-major).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 8);
+
+    /// <summary>The shape of one output: (3).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 3);
+
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static int global::StaticNN.ITrainableNetwork<global::BlockNet>.InputSize => InputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -50,17 +58,41 @@ partial class BlockNet : global::StaticNN.ITrainableNetwork<global::BlockNet>
     static int global::StaticNN.ITrainableNetwork<global::BlockNet>.LayerCount => LayerCount;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::BlockNet>.Loss => global::StaticNN.Loss.CrossEntropy;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::BlockNet>.InputShape => InputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::BlockNet>.OutputShape => OutputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::BlockNet>.Tensors => Tensors;
 
     /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
     {
-        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 8, 8, true, global::StaticNN.Activation.Tanh, 0f),
-        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.LayerNorm, 8, 8, true, global::StaticNN.Activation.Identity, 0f) { Epsilon = 0.001f },
-        2 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Residual, 8, 8, false, global::StaticNN.Activation.Identity, 0f) { ResidualSource = -1 },
-        3 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 8, 3, true, global::StaticNN.Activation.Identity, 0f),
-        4 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Activation, 3, 3, false, global::StaticNN.Activation.Softmax, 0f),
+        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 8, 8, true, global::StaticNN.Activation.Tanh, 0f) { InputShape = new global::StaticNN.TensorShape(1, 8), OutputShape = new global::StaticNN.TensorShape(1, 8), WeightCount = 64, BiasCount = 8 },
+        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.LayerNorm, 8, 8, true, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 8), OutputShape = new global::StaticNN.TensorShape(1, 8), WeightCount = 8, BiasCount = 8, Epsilon = 0.001f },
+        2 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Residual, 8, 8, false, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 8), OutputShape = new global::StaticNN.TensorShape(1, 8), ResidualSource = -1 },
+        3 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 8, 3, true, global::StaticNN.Activation.Identity, 0f) { InputShape = new global::StaticNN.TensorShape(1, 8), OutputShape = new global::StaticNN.TensorShape(1, 3), WeightCount = 24, BiasCount = 3 },
+        4 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Activation, 3, 3, false, global::StaticNN.Activation.Softmax, 0f) { InputShape = new global::StaticNN.TensorShape(1, 3), OutputShape = new global::StaticNN.TensorShape(1, 3) },
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "BlockNet has layers 0 to 4."),
+    };
+
+    /// <summary>
+    /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+    /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    private static readonly global::StaticNN.TensorInfo[] s_tensors =
+    {
+        new global::StaticNN.TensorInfo(0, "weight", false, 8, 8),
+        new global::StaticNN.TensorInfo(0, "bias", false, 8),
+        new global::StaticNN.TensorInfo(1, "weight", false, 8),
+        new global::StaticNN.TensorInfo(1, "bias", false, 8),
+        new global::StaticNN.TensorInfo(3, "weight", false, 3, 8),
+        new global::StaticNN.TensorInfo(3, "bias", false, 3),
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -533,6 +565,106 @@ partial class BlockNet : global::StaticNN.ITrainableNetwork<global::BlockNet>
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "BlockNet");
                 throw new global::System.ArgumentException("Layer " + layer + " of BlockNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+            }
+        }
+    }
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void GetTensor(int tensor, global::System.Span<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "BlockNet", "values of layers.0.weight [8, 8]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 128), 8, 8, 16, values);
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.0.bias [8]", nameof(values));
+                parameters.Slice(128, 8).CopyTo(values);
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.1.weight [8]", nameof(values));
+                parameters.Slice(144, 8).CopyTo(values);
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.1.bias [8]", nameof(values));
+                parameters.Slice(160, 8).CopyTo(values);
+                return;
+            }
+            case 4:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 24, "BlockNet", "values of layers.3.weight [3, 8]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(176, 128), 8, 3, 16, values);
+                return;
+            }
+            case 5:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "BlockNet", "values of layers.3.bias [3]", nameof(values));
+                parameters.Slice(304, 3).CopyTo(values);
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "BlockNet has tensors 0 to 5 (see Tensors).");
+            }
+        }
+    }
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 64, "BlockNet", "values of layers.0.weight [8, 8]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 8, 8, 16, parameters.Slice(0, 128));
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.0.bias [8]", nameof(values));
+                values.CopyTo(parameters.Slice(128, 8));
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.1.weight [8]", nameof(values));
+                values.CopyTo(parameters.Slice(144, 8));
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 8, "BlockNet", "values of layers.1.bias [8]", nameof(values));
+                values.CopyTo(parameters.Slice(160, 8));
+                return;
+            }
+            case 4:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 24, "BlockNet", "values of layers.3.weight [3, 8]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 8, 3, 16, parameters.Slice(176, 128));
+                return;
+            }
+            case 5:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 3, "BlockNet", "values of layers.3.bias [3]", nameof(values));
+                values.CopyTo(parameters.Slice(304, 3));
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "BlockNet has tensors 0 to 5 (see Tensors).");
             }
         }
     }

@@ -35,6 +35,14 @@ partial class BinaryNet : global::StaticNN.ITrainableNetwork<global::BinaryNet>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public const int LayerCount = 2;
 
+    /// <summary>The shape of one input sample, features: (7) (7 values, row-major).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape InputShape => new global::StaticNN.TensorShape(1, 7);
+
+    /// <summary>The shape of one output: (1).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::StaticNN.TensorShape OutputShape => new global::StaticNN.TensorShape(1, 1);
+
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static int global::StaticNN.ITrainableNetwork<global::BinaryNet>.InputSize => InputSize;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -47,14 +55,36 @@ partial class BinaryNet : global::StaticNN.ITrainableNetwork<global::BinaryNet>
     static int global::StaticNN.ITrainableNetwork<global::BinaryNet>.LayerCount => LayerCount;
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     static global::StaticNN.Loss global::StaticNN.ITrainableNetwork<global::BinaryNet>.Loss => global::StaticNN.Loss.BinaryCrossEntropy;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::BinaryNet>.InputShape => InputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::StaticNN.TensorShape global::StaticNN.ITrainableNetwork<global::BinaryNet>.OutputShape => OutputShape;
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> global::StaticNN.ITrainableNetwork<global::BinaryNet>.Tensors => Tensors;
 
     /// <summary>Shape and settings of layer <paramref name="layer"/>, in the logical (PyTorch) layout.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
     public static global::StaticNN.LayerInfo GetLayerInfo(int layer) => layer switch
     {
-        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 7, 9, true, global::StaticNN.Activation.Tanh, 0f),
-        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 9, 1, true, global::StaticNN.Activation.Sigmoid, 0f),
+        0 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 7, 9, true, global::StaticNN.Activation.Tanh, 0f) { InputShape = new global::StaticNN.TensorShape(1, 7), OutputShape = new global::StaticNN.TensorShape(1, 9), WeightCount = 63, BiasCount = 9 },
+        1 => new global::StaticNN.LayerInfo(global::StaticNN.LayerKind.Dense, 9, 1, true, global::StaticNN.Activation.Sigmoid, 0f) { InputShape = new global::StaticNN.TensorShape(1, 9), OutputShape = new global::StaticNN.TensorShape(1, 1), WeightCount = 9, BiasCount = 1 },
         _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "BinaryNet has layers 0 to 1."),
+    };
+
+    /// <summary>
+    /// Every tensor of every layer, in layer order, with PyTorch's names (<c>layers.{i}.weight</c>...) and shapes; the index
+    /// of a tensor here is its index for <see cref="GetTensor"/> and <see cref="SetTensor"/>.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::StaticNN.TensorInfo> Tensors => s_tensors;
+
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    private static readonly global::StaticNN.TensorInfo[] s_tensors =
+    {
+        new global::StaticNN.TensorInfo(0, "weight", false, 9, 7),
+        new global::StaticNN.TensorInfo(0, "bias", false, 9),
+        new global::StaticNN.TensorInfo(1, "weight", false, 1, 9),
+        new global::StaticNN.TensorInfo(1, "bias", false, 1),
     };
 
     [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
@@ -410,6 +440,82 @@ partial class BinaryNet : global::StaticNN.ITrainableNetwork<global::BinaryNet>
             {
                 global::StaticNN.Runtime.NetworkArguments.ThrowIfLayerOutOfRange(layer, LayerCount, "BinaryNet");
                 throw new global::System.ArgumentException("Layer " + layer + " of BinaryNet is not a BatchNorm layer; only BatchNorm layers keep running statistics.", nameof(layer));
+            }
+        }
+    }
+
+    /// <summary>Copies tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) out in its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void GetTensor(int tensor, global::System.Span<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 63, "BinaryNet", "values of layers.0.weight [9, 7]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(0, 112), 7, 9, 16, values);
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 9, "BinaryNet", "values of layers.0.bias [9]", nameof(values));
+                parameters.Slice(112, 9).CopyTo(values);
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 9, "BinaryNet", "values of layers.1.weight [1, 9]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsToLogical(parameters.Slice(128, 144), 9, 1, 16, values);
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1, "BinaryNet", "values of layers.1.bias [1]", nameof(values));
+                parameters.Slice(272, 1).CopyTo(values);
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "BinaryNet has tensors 0 to 3 (see Tensors).");
+            }
+        }
+    }
+
+    /// <summary>Sets tensor <paramref name="tensor"/> (an index into <see cref="Tensors"/>) from its PyTorch layout, row-major.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    public void SetTensor(int tensor, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.Span<float> parameters = _parameters.Span;
+        switch (tensor)
+        {
+            case 0:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 63, "BinaryNet", "values of layers.0.weight [9, 7]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 7, 9, 16, parameters.Slice(0, 112));
+                return;
+            }
+            case 1:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 9, "BinaryNet", "values of layers.0.bias [9]", nameof(values));
+                values.CopyTo(parameters.Slice(112, 9));
+                return;
+            }
+            case 2:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 9, "BinaryNet", "values of layers.1.weight [1, 9]", nameof(values));
+                global::StaticNN.Runtime.DenseLayout.CopyWeightsFromLogical(values, 9, 1, 16, parameters.Slice(128, 144));
+                return;
+            }
+            case 3:
+            {
+                global::StaticNN.Runtime.NetworkArguments.ThrowIfLengthIsNot(values.Length, 1, "BinaryNet", "values of layers.1.bias [1]", nameof(values));
+                values.CopyTo(parameters.Slice(272, 1));
+                return;
+            }
+            default:
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(tensor), tensor, "BinaryNet has tensors 0 to 3 (see Tensors).");
             }
         }
     }

@@ -18,9 +18,39 @@ public sealed class NetworkApiTests
         IrisShapedNet.ParameterCount.ShouldBe(83);
         IrisShapedNet.LayerCount.ShouldBe(2);
         IrisShapedNet.ParameterBlockLength.ShouldBe(4 * 16 + 16 + 10 * 16 + 16);
-        IrisShapedNet.GetLayerInfo(1).ShouldBe(new LayerInfo(LayerKind.Dense, 10, 3, true, Activation.Softmax, 0f));
+        IrisShapedNet.InputShape.ShouldBe(new TensorShape(1, 4));
+        IrisShapedNet.OutputShape.ShouldBe(new TensorShape(1, 3));
+        IrisShapedNet.GetLayerInfo(1).ShouldBe(new LayerInfo(LayerKind.Dense, 10, 3, true, Activation.Softmax, 0f)
+        {
+            InputShape = new TensorShape(1, 10), OutputShape = new TensorShape(1, 3), WeightCount = 30, BiasCount = 3,
+        });
+        IrisShapedNet.Tensors.Select(t => t.ToString()).ShouldBe(["layers.0.weight [10, 4]", "layers.0.bias [10]", "layers.1.weight [3, 10]", "layers.1.bias [3]"]);
         Should.Throw<ArgumentOutOfRangeException>(() => IrisShapedNet.GetLayerInfo(2));
         NoBias.ParameterCount.ShouldBe(9 * 17 + 17 * 3);
+    }
+
+    [Fact]
+    public void SetTensor_WritesTheLogicalLayoutThatGetLayerParametersReads()
+    {
+        var net = new IrisShapedNet(seed: 1);
+        float[] weight = Enumerable.Range(0, 30).Select(i => i * 0.5f).ToArray();
+        net.SetTensor(2, weight);
+        var readBack = new float[30];
+        net.GetLayerParameters(1, readBack, new float[3]);
+        readBack.ShouldBe(weight);
+        var viaTensor = new float[30];
+        net.GetTensor(2, viaTensor);
+        viaTensor.ShouldBe(weight);
+    }
+
+    [Fact]
+    public void SetTensor_WithWrongLengthOrIndex_ThrowsNamingTheTensor()
+    {
+        var net = new IrisShapedNet();
+        Should.Throw<ArgumentException>(() => net.SetTensor(2, new float[29])).Message
+            .ShouldStartWith("IrisShapedNet expects 30 values of layers.1.weight [3, 10]");
+        Should.Throw<ArgumentOutOfRangeException>(() => net.GetTensor(4, new float[3])).Message
+            .ShouldStartWith("IrisShapedNet has tensors 0 to 3 (see Tensors).");
     }
 
     [Fact]

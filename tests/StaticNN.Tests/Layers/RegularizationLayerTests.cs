@@ -233,8 +233,14 @@ public sealed class RegularizationLayerTests
     {
         ChurnNet.LayerCount.ShouldBe(6);
         ChurnNet.GetLayerInfo(0).L2.ShouldBe(0.01f);
-        ChurnNet.GetLayerInfo(1).ShouldBe(new LayerInfo(LayerKind.Dropout, 64, 64, false, Activation.Identity, 0f) { Rate = 0.2f });
-        ChurnNet.GetLayerInfo(2).ShouldBe(new LayerInfo(LayerKind.BatchNorm, 64, 64, true, Activation.Identity, 0f) { Momentum = 0.99f, Epsilon = 1e-3f });
+        var vector = new TensorShape(1, 64);
+        ChurnNet.GetLayerInfo(1).ShouldBe(new LayerInfo(LayerKind.Dropout, 64, 64, false, Activation.Identity, 0f) { Rate = 0.2f, InputShape = vector, OutputShape = vector });
+        ChurnNet.GetLayerInfo(2).ShouldBe(new LayerInfo(LayerKind.BatchNorm, 64, 64, true, Activation.Identity, 0f)
+        {
+            Momentum = 0.99f, Epsilon = 1e-3f, InputShape = vector, OutputShape = vector, WeightCount = 64, BiasCount = 64,
+        });
+        ChurnNet.Tensors.Where(t => t.Layer == 2).Select(t => (t.Suffix, t.IsRunningStatistic)).ShouldBe(
+            [("weight", false), ("bias", false), ("running_mean", true), ("running_var", true)]);
         ChurnNet.ParameterCount.ShouldBe(20 * 64 + 64 + 2 * 64 + 64 * 32 + 32 + 32 + 1);
         ResidualNet.GetLayerInfo(4).ResidualSource.ShouldBe(0);
         NestedResidualFromInputNet.GetLayerInfo(2).ResidualSource.ShouldBe(0);

@@ -36,7 +36,7 @@ internal sealed class BatchNormEmitter : LayerEmitter
 
     public override (string Shape, string Detail) Summary(LayerPlan layer) => ($"{layer.OutputSize}", "");
 
-    public override string LayerInfoSettings(LayerPlan layer) => $" {{ Momentum = {Float(Options(layer).Momentum)}, Epsilon = {Float(Options(layer).Epsilon)} }}";
+    public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"Momentum = {Float(Options(layer).Momentum)}", $"Epsilon = {Float(Options(layer).Epsilon)}" };
 
     public override void EmitInitialization(SourceWriter w, LayerPlan layer, NetworkPlan plan)
     {

@@ -50,8 +50,13 @@ internal sealed class DenseEmitter : LayerEmitter
     public override (string Shape, string Detail) Summary(LayerPlan layer) =>
         ($"{layer.InputSize} -> {layer.OutputSize}{(layer.HasBias ? "" : " (no bias)")}", layer.Spec.Activation.ToString());
 
-    public override string LayerInfoSettings(LayerPlan layer) =>
-        ((DenseOptions)layer.Spec.Options).L2 is > 0f and float l2 ? $" {{ L2 = {Float(l2)} }}" : "";
+    public override IEnumerable<string> LayerInfoSettings(LayerPlan layer)
+    {
+        if (((DenseOptions)layer.Spec.Options).L2 is > 0f and float l2)
+        {
+            yield return $"L2 = {Float(l2)}";
+        }
+    }
 
     public override string ShortName(LayerPlan layer) => $"Dense {layer.InputSize} -> {layer.OutputSize}";
 

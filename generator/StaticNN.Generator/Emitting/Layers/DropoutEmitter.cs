@@ -23,7 +23,7 @@ internal sealed class DropoutEmitter : LayerEmitter
 
     public override (string Shape, string Detail) Summary(LayerPlan layer) => ($"{layer.OutputSize}", "rate " + Float(Rate(layer)));
 
-    public override string LayerInfoSettings(LayerPlan layer) => $" {{ Rate = {Float(Rate(layer))} }}";
+    public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"Rate = {Float(Rate(layer))}" };
 
     public override void EmitPredict(PredictContext context, LayerPlan layer)
     {

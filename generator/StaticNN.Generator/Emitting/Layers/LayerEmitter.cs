@@ -53,8 +53,11 @@ internal abstract class LayerEmitter
     /// <summary>The shape and detail columns of the architecture table in the class's remarks.</summary>
     public abstract (string Shape, string Detail) Summary(LayerPlan layer);
 
-    /// <summary>The object initializer of the layer's <c>LayerInfo</c> (kind-specific settings), or "".</summary>
-    public virtual string LayerInfoSettings(LayerPlan layer) => "";
+    /// <summary>Kind-specific settings of the layer's <c>LayerInfo</c>, as <c>Name = value</c> initializers.</summary>
+    public virtual IEnumerable<string> LayerInfoSettings(LayerPlan layer)
+    {
+        yield break;
+    }
 
     /// <summary>How the baked-weights file describes the layer: "Dense 4 -> 10" or "BatchNorm 64".</summary>
     public virtual string ShortName(LayerPlan layer) => $"{layer.Kind} {layer.OutputSize}";

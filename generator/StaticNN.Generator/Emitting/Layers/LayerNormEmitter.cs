@@ -25,7 +25,7 @@ internal sealed class LayerNormEmitter : LayerEmitter
 
     public override (string Shape, string Detail) Summary(LayerPlan layer) => ($"{layer.OutputSize}", "");
 
-    public override string LayerInfoSettings(LayerPlan layer) => $" {{ Epsilon = {Float(Epsilon(layer))} }}";
+    public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"Epsilon = {Float(Epsilon(layer))}" };
 
     public override void EmitInitialization(SourceWriter w, LayerPlan layer, NetworkPlan plan)
     {

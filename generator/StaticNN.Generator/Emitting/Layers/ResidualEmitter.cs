@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using StaticNN.Generator.Model;
 using StaticNN.Generator.Model.Layers;
 using StaticNN.Generator.Planning;
@@ -19,7 +20,7 @@ internal sealed class ResidualEmitter : LayerEmitter
     public override (string Shape, string Detail) Summary(LayerPlan layer) =>
         ($"{layer.OutputSize}", "+ " + (Source(layer) < 0 ? "input" : $"layer {Source(layer)}"));
 
-    public override string LayerInfoSettings(LayerPlan layer) => $" {{ ResidualSource = {Int(Source(layer))} }}";
+    public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"ResidualSource = {Int(Source(layer))}" };
 
     public override void EmitInferenceStep(SourceWriter w, LayerPlan layer, string input, string output, string rows, string? source) =>
         w.Line($"{Tensor}.Add<float>({input}, {source}, {output});");
