@@ -9,6 +9,9 @@ internal static class EmitterText
 
     public static readonly string GeneratedCode = $"[global::System.CodeDom.Compiler.GeneratedCode(\"StaticNN.Generator\", \"{Version}\")]";
 
+    /// <summary>The GeneratedCode attribute for files that import System.CodeDom.Compiler.</summary>
+    public static readonly string ShortGeneratedCode = $"[GeneratedCode(\"StaticNN.Generator\", \"{Version}\")]";
+
     public const string AggressiveOptimization =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 

@@ -65,8 +65,8 @@ internal static class GemmEmitter
         return string.Join(", ", p);
     }
 
-    /// <summary>The flavor-dispatching entry points (inlined; the JIT keeps one branch).</summary>
-    public static void EmitDispatchers(SourceWriter w, GemmShape g)
+    /// <summary>The flavor-dispatching entry points (inlined; the JIT keeps one branch), calling into <paramref name="kernels"/>.</summary>
+    public static void EmitDispatchers(SourceWriter w, GemmShape g, string kernels)
     {
         foreach (bool row in new[] { false, true })
         {
@@ -78,7 +78,7 @@ internal static class GemmEmitter
             for (int i = 0; i < VectorFlavor.All.Length; i++)
             {
                 VectorFlavor f = VectorFlavor.All[i];
-                string call = $"{(row ? RowName(g, f) : BlockName(g, f))}({Arguments(g, row)});";
+                string call = $"{kernels}.{(row ? RowName(g, f) : BlockName(g, f))}({Arguments(g, row)});";
                 if (f.IsScalar)
                 {
                     w.OpenBrace("else");
@@ -113,8 +113,8 @@ internal static class GemmEmitter
 
         w.Line($"/// <summary>{g.Summary}</summary>");
         w.Line($"/// <remarks>Blocks of {r} rows x {v * f.Width} columns ({r * v} accumulators); leftover rows go to <see cref=\"{RowName(g, f)}\"/>.</remarks>");
-        w.Line(EmitterText.GeneratedCode);
-        w.Line(EmitterText.AggressiveOptimization);
+        w.Line(f.GeneratedCodeAttribute);
+        w.Line(f.AggressiveOptimizationAttribute);
         w.OpenBrace($"internal static void {BlockName(g, f)}({Parameters(g, row: false)})");
 
         bool anyBlocks = g.Rows is null || g.Rows.Value >= r;
@@ -151,12 +151,12 @@ internal static class GemmEmitter
         w.OpenBrace($"for (nuint m = {(anyBlocks ? blocked : "0")}; m < {(g.Rows is null ? "(nuint)count" : rows)}; m++)");
         var args = new List<string>
         {
-            $"ref {VectorFlavor.Element("a", Offset(Term("m", g.ARowStride)))}",
+            $"ref {f.Element("a", Offset(Term("m", g.ARowStride)))}",
             "ref b",
         };
         if (g.HasBias) args.Add("ref bias");
-        args.Add($"ref {VectorFlavor.Element("c", Offset(Term("m", g.Ldc)))}");
-        if (g.StorePreActivation) args.Add($"ref {VectorFlavor.Element("z", Offset(Term("m", g.Ldc)))}");
+        args.Add($"ref {f.Element("c", Offset(Term("m", g.Ldc)))}");
+        if (g.StorePreActivation) args.Add($"ref {f.Element("z", Offset(Term("m", g.Ldc)))}");
         if (g.Reduction is null) args.Add("count");
         w.Line($"{RowName(g, f)}({string.Join(", ", args)});");
         w.CloseBrace();
@@ -165,7 +165,7 @@ internal static class GemmEmitter
 
     private static void EmitBlockTile(SourceWriter w, GemmShape g, VectorFlavor f, int rowCount, int vectors)
     {
-        w.Line($"ref float aBlock = ref {VectorFlavor.Element("a", Offset(Term("m", g.ARowStride)))};");
+        w.Line($"ref float aBlock = ref {f.Element("a", Offset(Term("m", g.ARowStride)))};");
         for (int v = 0; v < vectors; v++)
         {
             string init = g.HasBias ? f.Load("bias", Offset("n", v * f.Width)) : f.Zero;
@@ -180,7 +180,7 @@ internal static class GemmEmitter
             }
             for (int r = 0; r < rowCount; r++)
             {
-                w.Line($"var x{r} = {f.Broadcast(VectorFlavor.Element("aBlock", Offset(Term(k, g.AReductionStride), r * g.ARowStride)))};");
+                w.Line($"var x{r} = {f.Broadcast(f.Element("aBlock", Offset(Term(k, g.AReductionStride), r * g.ARowStride)))};");
                 for (int v = 0; v < vectors; v++)
                 {
                     w.Line($"acc{r}_{v} = {f.MultiplyAdd($"w{v}", $"x{r}", $"acc{r}_{v}")};");
@@ -205,10 +205,10 @@ internal static class GemmEmitter
             w.CloseBrace();
         }
 
-        w.Line($"ref float cBlock = ref {VectorFlavor.Element("c", Offset(Term("m", g.Ldc), "n"))};");
+        w.Line($"ref float cBlock = ref {f.Element("c", Offset(Term("m", g.Ldc), "n"))};");
         if (g.StorePreActivation)
         {
-            w.Line($"ref float zBlock = ref {VectorFlavor.Element("z", Offset(Term("m", g.Ldc), "n"))};");
+            w.Line($"ref float zBlock = ref {f.Element("z", Offset(Term("m", g.Ldc), "n"))};");
         }
         if (!IsCheap(g.Activation))
         {
@@ -223,11 +223,11 @@ internal static class GemmEmitter
                 }
             }
             w.OpenBrace($"for (nuint r = 0; r < {rowCount}; r++)");
-            w.Line($"ref float sourceRow = ref {VectorFlavor.Element(source, $"r * {g.Ldc}")};");
-            w.Line($"ref float outputRow = ref {VectorFlavor.Element("cBlock", $"r * {g.Ldc}")};");
+            w.Line($"ref float sourceRow = ref {f.Element(source, $"r * {g.Ldc}")};");
+            w.Line($"ref float outputRow = ref {f.Element("cBlock", $"r * {g.Ldc}")};");
             for (int v = 0; v < vectors; v++)
             {
-                string value = VectorFlavor.Activate(g.Activation, g.Alpha, f.Load("sourceRow", (v * f.Width).ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+                string value = f.Activate(g.Activation, g.Alpha, f.Load("sourceRow", (v * f.Width).ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
                 w.Line(f.Store(value, "outputRow", (v * f.Width).ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
             w.CloseBrace();
@@ -315,8 +315,8 @@ internal static class GemmEmitter
 
         w.Line($"/// <summary>{g.Summary} One row.</summary>");
         w.Line($"/// <remarks>Tiles of {v * f.Width} columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>");
-        w.Line(EmitterText.GeneratedCode);
-        w.Line(EmitterText.AggressiveOptimization);
+        w.Line(f.GeneratedCodeAttribute);
+        w.Line(f.AggressiveOptimizationAttribute);
         w.OpenBrace($"internal static void {RowName(g, f)}({Parameters(g, row: true)})");
         if (fullTiles == 1)
         {
@@ -357,7 +357,7 @@ internal static class GemmEmitter
         // x names are unique per scope: x{s} inside loops, x{k} in straight-line code.
         void Step(string k, int split, int kOffset, string x)
         {
-            w.Line($"var {x} = {f.Broadcast(VectorFlavor.Element("a", Offset(Term(k, g.AReductionStride), kOffset * g.AReductionStride)))};");
+            w.Line($"var {x} = {f.Broadcast(f.Element("a", Offset(Term(k, g.AReductionStride), kOffset * g.AReductionStride)))};");
             for (int v = 0; v < vectors; v++)
             {
                 string load = f.Load("b", Offset(Term(k, g.Ldb), kOffset * g.Ldb, "n", v * f.Width));
@@ -419,7 +419,7 @@ internal static class GemmEmitter
             }
             if (store is not null)
             {
-                w.Line(store(VectorFlavor.Activate(g.Activation, g.Alpha, $"acc0_{v}") ?? $"acc0_{v}"));
+                w.Line(store(f.Activate(g.Activation, g.Alpha, $"acc0_{v}") ?? $"acc0_{v}"));
             }
             else if (IsCheap(g.Activation) || vectors <= MaxInlineActivations)
             {
@@ -437,7 +437,7 @@ internal static class GemmEmitter
             // 16-64-64-8 tanh when the tiles were unrolled). Up to 4 vectors fit: S2 107 -> 104 ns.
             string source = g.StorePreActivation ? "z" : "c";
             w.OpenBrace($"for (nuint v = 0; v < {vectors * f.Width}; v += {f.Width})");
-            string value = VectorFlavor.Activate(g.Activation, g.Alpha, f.Load(source, "n + v"))!;
+            string value = f.Activate(g.Activation, g.Alpha, f.Load(source, "n + v"))!;
             w.Line(f.Store(value, "c", "n + v"));
             w.CloseBrace();
         }
@@ -449,7 +449,7 @@ internal static class GemmEmitter
         {
             w.Line(f.Store(acc, z, offset));
         }
-        string value = VectorFlavor.Activate(g.Activation, g.Alpha, acc) ?? acc;
+        string value = f.Activate(g.Activation, g.Alpha, acc) ?? acc;
         w.Line(f.Store(value, c, offset));
     }
 

@@ -75,6 +75,26 @@ internal static partial class NetworkEmitter
         }
     }
 
+    /// <summary>Kernel classes live here, in StaticNN's own namespace, so that kernel files can use short names.</summary>
+    internal const string KernelNamespace = "StaticNN.Generated";
+
+    /// <summary>
+    /// The class in <see cref="KernelNamespace"/> that holds a network's kernels: its namespace, containing types and
+    /// name joined by '_', then "Kernels" (<c>Demo_Zoo_RegressorKernels</c> for <c>Demo.Zoo.Regressor</c>). One flat
+    /// namespace, so no namespace of the user's can shadow the names the kernel files import.
+    /// </summary>
+    internal static string KernelClass(TypeHierarchySpec type)
+    {
+        var parts = new List<string>();
+        if (type.Namespace.Length > 0)
+        {
+            parts.AddRange(type.Namespace.Split('.').Select(p => p.TrimStart('@')));
+        }
+        parts.AddRange(type.ContainingTypes.Select(c => c.Name.TrimStart('@')));
+        parts.Add(type.Type.Name.TrimStart('@'));
+        return string.Join("_", parts) + "Kernels";
+    }
+
     private static string EmitKernelDispatch(NetworkPlan plan)
     {
         var w = new SourceWriter();
@@ -89,11 +109,12 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCode);
         w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
         w.OpenBrace("private static partial class Kernels");
+        string kernelClass = $"global::{KernelNamespace}.{KernelClass(plan.Spec.Type)}";
         foreach (LayerPlan layer in plan.Layers)
         {
             foreach (GemmShape shape in layer.Emitter.Kernels(layer))
             {
-                GemmEmitter.EmitDispatchers(w, shape);
+                GemmEmitter.EmitDispatchers(w, shape, kernelClass);
             }
         }
         w.CloseBrace();
@@ -102,13 +123,35 @@ internal static partial class NetworkEmitter
         return w.ToString();
     }
 
+    /// <summary>The using directives of every kernel file (the file's code is StaticNN's own, not the user's type).</summary>
+    private static readonly string[] s_kernelUsings =
+    {
+        "System.CodeDom.Compiler",
+        "System.ComponentModel",
+        "System.Runtime.CompilerServices",
+        "System.Runtime.Intrinsics",
+        "System.Runtime.Intrinsics.X86",
+        "StaticNN.Activations",
+    };
+
     private static string EmitKernels(NetworkPlan plan, VectorFlavor flavor)
     {
         var w = new SourceWriter();
         Header(w, plan.Spec.Type.MetadataName, $"{flavor.Name} kernels");
-        int depth = OpenType(w, plan.Spec.Type);
-        w.OpenBrace($"partial {plan.Spec.Type.Type.Keyword} {Name(plan)}");
-        w.OpenBrace("private static partial class Kernels");
+        string kernelClass = KernelClass(plan.Spec.Type);
+        w.OpenBrace($"namespace {KernelNamespace}");
+        foreach (string import in s_kernelUsings)
+        {
+            w.Line($"using global::{import};");
+        }
+        w.Line();
+        if (flavor == VectorFlavor.Vector512)
+        {
+            w.Line($"/// <summary>The kernels of network <c>{plan.Spec.Type.MetadataName}</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>");
+            w.Line(flavor.Short.GeneratedCodeAttribute);
+            w.Line("[EditorBrowsable(EditorBrowsableState.Never)]");
+        }
+        w.OpenBrace($"internal static partial class {kernelClass}");
         w.Line($"// {flavor.Name} path ({flavor.Note}).");
         w.Line("// Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied");
         w.Line("// into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.");
@@ -119,13 +162,12 @@ internal static partial class NetworkEmitter
             w.Line();
             foreach (GemmShape shape in layer.Emitter.Kernels(layer))
             {
-                GemmEmitter.EmitKernels(w, shape, flavor);
+                GemmEmitter.EmitKernels(w, shape, flavor.Short);
                 w.Line();
             }
         }
         w.CloseBrace();
         w.CloseBrace();
-        CloseType(w, depth);
         return w.ToString();
     }
 }

@@ -3,786 +3,790 @@
 // StaticNN.Generator: Vector128 kernels of network 'Demo.UnsafeNet'.
 #nullable enable
 
-namespace Demo
+namespace StaticNN.Generated
 {
-    partial class UnsafeNet
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class Demo_UnsafeNetKernels
     {
-        private static partial class Kernels
+        // Vector128 path (SSE / NEON: 16 xmm registers; 6 rows x 2 xmm = 12 accumulators per block).
+        // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
+        // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
+
+        // ---- Layer 0: Dense 2 -> 3, bias, activation SiLU (weights W0^T[2x16] at 0, bias b0[16] at 32) ----
+
+        /// <summary>Layer 0 forward: c[m][0..16) = SiLU(a[m] * W0^T + b0), a[m] has 2 values.</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            // Vector128 path (SSE / NEON: 16 xmm registers; 6 rows x 2 xmm = 12 accumulators per block).
-            // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
-            // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
-
-            // ---- Layer 0: Dense 2 -> 3, bias, activation SiLU (weights W0^T[2x16] at 0, bias b0[16] at 32) ----
-
-            /// <summary>Layer 0 forward: c[m][0..16) = SiLU(a[m] * W0^T + b0), a[m] has 2 values.</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
             {
-                nuint blocked = (nuint)(count - count % 6);
-                for (nuint n = 0; n < 16; n += 8)
+                for (nuint m = 0; m < blocked; m += 6)
                 {
-                    for (nuint m = 0; m < blocked; m += 6)
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 2);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 10));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 11));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                        for (nuint r = 0; r < 6; r++)
-                        {
-                            ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
-                        }
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 2));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 4));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 6));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 8));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 10));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 3));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 5));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 7));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 9));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 11));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.SiLU(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.SiLU(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
                     }
                 }
-                for (nuint m = blocked; m < (nuint)count; m++)
-                {
-                    Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                }
             }
-
-            /// <summary>Layer 0 forward: c[m][0..16) = SiLU(a[m] * W0^T + b0), a[m] has 2 values. One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
+            for (nuint m = blocked; m < (nuint)count; m++)
             {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
-                }
+                Layer0ForwardRowVector128(ref Unsafe.Add(ref a, m * 2), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
-
-            /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = SiLU(z[m]).</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-            {
-                nuint blocked = (nuint)(count - count % 6);
-                for (nuint n = 0; n < 16; n += 8)
-                {
-                    for (nuint m = 0; m < blocked; m += 6)
-                    {
-                        ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 10));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 11));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                        ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref zBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref zBlock, (nuint)(20));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref zBlock, (nuint)(36));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref zBlock, (nuint)(52));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
-                        for (nuint r = 0; r < 6; r++)
-                        {
-                            ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
-                        }
-                    }
-                }
-                for (nuint m = blocked; m < (nuint)count; m++)
-                {
-                    Layer0ForwardTrainingRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 2), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                }
-            }
-
-            /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = SiLU(z[m]). One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
-                }
-            }
-
-            /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 2 inputs i.</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
-            {
-                for (nuint m = 0; m < 2; m++)
-                {
-                    Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                }
-            }
-
-            /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 2 inputs i. One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    nuint kEnd = (nuint)(count - count % 2);
-                    for (nuint k = 0; k < kEnd; k += 2)
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2 + 2));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
-                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
-                    }
-                    for (nuint k = kEnd; k < (nuint)count; k++)
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 2));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                    }
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                }
-            }
-
-            // ---- Layer 1: Dense 3 -> 2, bias, activation Softplus (weights W1^T[3x16] at 48, bias b1[16] at 96) ----
-
-            /// <summary>Layer 1 forward: c[m][0..16) = Softplus(a[m] * W1^T + b1), a[m] has 3 values.</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
-            {
-                nuint blocked = (nuint)(count - count % 6);
-                for (nuint n = 0; n < 16; n += 8)
-                {
-                    for (nuint m = 0; m < blocked; m += 6)
-                    {
-                        ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 34));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 50));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 66));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 82));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                        for (nuint r = 0; r < 6; r++)
-                        {
-                            ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
-                        }
-                    }
-                }
-                for (nuint m = blocked; m < (nuint)count; m++)
-                {
-                    Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                }
-            }
-
-            /// <summary>Layer 1 forward: c[m][0..16) = Softplus(a[m] * W1^T + b1), a[m] has 3 values. One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
-                }
-            }
-
-            /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = Softplus(z[m]).</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-            {
-                nuint blocked = (nuint)(count - count % 6);
-                for (nuint n = 0; n < 16; n += 8)
-                {
-                    for (nuint m = 0; m < blocked; m += 6)
-                    {
-                        ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 34));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 50));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 66));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 82));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                        ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref zBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref zBlock, (nuint)(20));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref zBlock, (nuint)(36));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref zBlock, (nuint)(52));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
-                        for (nuint r = 0; r < 6; r++)
-                        {
-                            ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
-                        }
-                    }
-                }
-                for (nuint m = blocked; m < (nuint)count; m++)
-                {
-                    Layer1ForwardTrainingRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                }
-            }
-
-            /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = Softplus(z[m]). One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
-                }
-            }
-
-            /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 3 inputs i.</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
-            {
-                for (nuint m = 0; m < 3; m++)
-                {
-                    Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                }
-            }
-
-            /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 3 inputs i. One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    nuint kEnd = (nuint)(count - count % 2);
-                    for (nuint k = 0; k < kEnd; k += 2)
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
-                        acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
-                    }
-                    for (nuint k = kEnd; k < (nuint)count; k++)
-                    {
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                    }
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                }
-            }
-
-            /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
-            /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector128"/>.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
-            {
-                nuint blocked = (nuint)(count - count % 6);
-                for (nuint n = 0; n < 16; n += 8)
-                {
-                    for (nuint m = 0; m < blocked; m += 6)
-                    {
-                        ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                        global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        {
-                            var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
-                            var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                            acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                            acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                            acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                            acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                            acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                            acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                            acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                            acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                            var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                            acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                            acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                            var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                            acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                            acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
-                        }
-                        ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
-                    }
-                }
-                for (nuint m = blocked; m < (nuint)count; m++)
-                {
-                    Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                }
-            }
-
-            /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
-            /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-            [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
-            {
-                {
-                    const nuint n = 0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                    acc0_0 = acc0_0 + acc1_0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    acc0_1 = acc0_1 + acc1_1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
-                    acc0_2 = acc0_2 + acc1_2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
-                    acc0_3 = acc0_3 + acc1_3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
-                }
-            }
-
         }
+
+        /// <summary>Layer 0 forward: c[m][0..16) = SiLU(a[m] * W0^T + b0), a[m] has 2 values. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = SiLU(z[m]).</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
+            {
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 2);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 2));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 4));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 6));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 8));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 10));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 3));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 5));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 7));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 9));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 11));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref zBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref zBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref zBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref zBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.SiLU(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.SiLU(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer0ForwardTrainingRowVector128(ref Unsafe.Add(ref a, m * 2), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = SiLU(z[m]). One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_0), ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_1), ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_2), ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
+                Vector128.StoreUnsafe(VectorMath.SiLU(acc0_3), ref c, (nuint)(n + 12));
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 2 inputs i.</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint m = 0; m < 2; m++)
+            {
+                Layer0WeightGradientRowVector128(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 2 inputs i. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero, acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero, acc1_3 = Vector128<float>.Zero;
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
+                {
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 2));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x1 = Vector128.Create(Unsafe.Add(ref a, k * 2 + 2));
+                    acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
+                    acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
+                    acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
+                }
+                for (nuint k = kEnd; k < (nuint)count; k++)
+                {
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 2));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                }
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+            }
+        }
+
+        // ---- Layer 1: Dense 3 -> 2, bias, activation Softplus (weights W1^T[3x16] at 48, bias b1[16] at 96) ----
+
+        /// <summary>Layer 1 forward: c[m][0..16) = Softplus(a[m] * W1^T + b1), a[m] has 3 values.</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
+            {
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 36));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 18));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 34));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 50));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 66));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 82));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.Softplus(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.Softplus(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 forward: c[m][0..16) = Softplus(a[m] * W1^T + b1), a[m] has 3 values. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                var x2 = Vector128.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = Softplus(z[m]).</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingVector128(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
+            {
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 36));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 18));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 34));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 50));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 66));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 82));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref zBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref zBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref zBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref zBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref zBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref zBlock, (nuint)(84));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.Softplus(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.Softplus(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardTrainingRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = Softplus(z[m]). One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingRowVector128(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                var x2 = Vector128.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_0), ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(acc0_1, ref z, (nuint)(n + 4));
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_1), ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(acc0_2, ref z, (nuint)(n + 8));
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_2), ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(acc0_3, ref z, (nuint)(n + 12));
+                Vector128.StoreUnsafe(VectorMath.Softplus(acc0_3), ref c, (nuint)(n + 12));
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 3 inputs i.</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint m = 0; m < 3; m++)
+            {
+                Layer1WeightGradientRowVector128(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 3 inputs i. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero, acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero, acc1_3 = Vector128<float>.Zero;
+                nuint kEnd = (nuint)(count - count % 2);
+                for (nuint k = 0; k < kEnd; k += 2)
+                {
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x1 = Vector128.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
+                    acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
+                    acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
+                }
+                for (nuint k = kEnd; k < (nuint)count; k++)
+                {
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                }
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
+        /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector128"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            for (nuint n = 0; n < 16; n += 8)
+            {
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    {
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 20));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1InputGradientRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero, acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero, acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                acc0_1 = acc0_1 + acc1_1;
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                acc0_2 = acc0_2 + acc1_2;
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                acc0_3 = acc0_3 + acc1_3;
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+            }
+        }
+
     }
 }

@@ -23,19 +23,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
                 }
                 else
                 {
-                    Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
                 }
             }
 
@@ -46,19 +46,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
                 }
                 else
                 {
-                    Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
                 }
             }
 
@@ -69,19 +69,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else
                 {
-                    Layer0ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
                 }
             }
 
@@ -92,19 +92,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else
                 {
-                    Layer0ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
                 }
             }
 
@@ -115,19 +115,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0WeightGradientVector512(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientVector512(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0WeightGradientVector256(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientVector256(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0WeightGradientVector128(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientVector128(ref a, ref b, ref c, count);
                 }
                 else
                 {
-                    Layer0WeightGradientScalar(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientScalar(ref a, ref b, ref c, count);
                 }
             }
 
@@ -138,19 +138,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
                 }
                 else
                 {
-                    Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
                 }
             }
 
@@ -161,19 +161,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
                 }
                 else
                 {
-                    Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
                 }
             }
 
@@ -184,19 +184,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
                 }
                 else
                 {
-                    Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
                 }
             }
 
@@ -207,19 +207,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
                 }
                 else
                 {
-                    Layer1ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
                 }
             }
 
@@ -230,19 +230,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
                 }
                 else
                 {
-                    Layer1ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
                 }
             }
 
@@ -253,19 +253,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1WeightGradientVector512(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientVector512(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientVector256(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientVector256(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientVector128(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientVector128(ref a, ref b, ref c, count);
                 }
                 else
                 {
-                    Layer1WeightGradientScalar(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientScalar(ref a, ref b, ref c, count);
                 }
             }
 
@@ -276,19 +276,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
                 }
                 else
                 {
-                    Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
                 }
             }
 
@@ -299,19 +299,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1InputGradientVector512(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientVector512(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1InputGradientVector256(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientVector256(ref a, ref b, ref c, count);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1InputGradientVector128(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientVector128(ref a, ref b, ref c, count);
                 }
                 else
                 {
-                    Layer1InputGradientScalar(ref a, ref b, ref c, count);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientScalar(ref a, ref b, ref c, count);
                 }
             }
 
@@ -322,19 +322,19 @@ namespace Demo
             {
                 if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                 {
-                    Layer1InputGradientRowVector512(ref a, ref b, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientRowVector512(ref a, ref b, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Layer1InputGradientRowVector256(ref a, ref b, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientRowVector256(ref a, ref b, ref c);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                 {
-                    Layer1InputGradientRowVector128(ref a, ref b, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientRowVector128(ref a, ref b, ref c);
                 }
                 else
                 {
-                    Layer1InputGradientRowScalar(ref a, ref b, ref c);
+                    global::StaticNN.Generated.Demo_UnsafeNetKernels.Layer1InputGradientRowScalar(ref a, ref b, ref c);
                 }
             }
 

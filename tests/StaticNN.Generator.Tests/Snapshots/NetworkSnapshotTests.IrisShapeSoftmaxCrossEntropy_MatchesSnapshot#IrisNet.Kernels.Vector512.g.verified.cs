@@ -3,9 +3,19 @@
 // StaticNN.Generator: Vector512 kernels of network 'IrisNet'.
 #nullable enable
 
-partial class IrisNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    /// <summary>The kernels of network <c>IrisNet</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>
+    [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    internal static partial class IrisNetKernels
     {
         // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +25,8 @@ partial class IrisNet
 
         /// <summary>Layer 0 forward: c[m][0..16) = ReLU(a[m] * W0^T + b0), a[m] has 4 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,153 +34,153 @@ partial class IrisNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 4);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 12));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 20));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 4));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 8));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 12));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 20));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 13));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 21));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 5));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 9));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 13));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 21));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 10));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 14));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 22));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 6));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 10));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 14));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 18));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 22));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 11));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 15));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 19));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 23));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 3));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 7));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 11));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 15));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 19));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 23));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 4), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer0ForwardRowVector512(ref Unsafe.Add(ref a, m * 4), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..16) = ReLU(a[m] * W0^T + b0), a[m] has 4 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 4 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             for (nuint m = 0; m < 4; m++)
             {
-                Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer0WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 4 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 4));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 8));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 12));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 16));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 20));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 24));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4 + 28));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 4));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 4));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 8));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 12));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 16));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 20));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 24));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 4 + 28));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 4));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 4));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
@@ -178,8 +188,8 @@ partial class IrisNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 10 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -187,159 +197,159 @@ partial class IrisNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 10; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 10 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
-                var x8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                var x9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 9));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+                var x5 = Vector512.Create(Unsafe.Add(ref a, 5));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+                var x6 = Vector512.Create(Unsafe.Add(ref a, 6));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+                var x7 = Vector512.Create(Unsafe.Add(ref a, 7));
+                acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+                var x8 = Vector512.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                var x9 = Vector512.Create(Unsafe.Add(ref a, 9));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 10 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = 6; m < 10; m++)
             {
-                Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 10 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 32));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 48));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 64));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 80));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 96));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 32));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 48));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 64));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 80));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 96));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 112));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 3 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -347,85 +357,85 @@ partial class IrisNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 34));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 50));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 66));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 82));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 18));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 34));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 50));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 66));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 82));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1InputGradientRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 3 outputs. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
                 acc0_0 = (acc0_0 + acc1_0) + acc2_0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 

@@ -3,9 +3,16 @@
 // StaticNN.Generator: Scalar kernels of network 'RegressionNet'.
 #nullable enable
 
-partial class RegressionNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class RegressionNetKernels
     {
         // Scalar path (no SIMD: plain float arithmetic, 2 rows x 4 columns per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +22,8 @@ partial class RegressionNet
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardScalar(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -24,112 +31,112 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5);
+                        var x1 = Unsafe.Add(ref aBlock, 5);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6);
+                        var x1 = Unsafe.Add(ref aBlock, 6);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
+                        var w0 = Unsafe.Add(ref b, n + 64);
+                        var w1 = Unsafe.Add(ref b, n + 65);
+                        var w2 = Unsafe.Add(ref b, n + 66);
+                        var w3 = Unsafe.Add(ref b, n + 67);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7);
+                        var x1 = Unsafe.Add(ref aBlock, 7);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
+                        var w0 = Unsafe.Add(ref b, n + 96);
+                        var w1 = Unsafe.Add(ref b, n + 97);
+                        var w2 = Unsafe.Add(ref b, n + 98);
+                        var w3 = Unsafe.Add(ref b, n + 99);
+                        var x0 = Unsafe.Add(ref aBlock, 3);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8);
+                        var x1 = Unsafe.Add(ref aBlock, 8);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4);
+                        var w0 = Unsafe.Add(ref b, n + 128);
+                        var w1 = Unsafe.Add(ref b, n + 129);
+                        var w2 = Unsafe.Add(ref b, n + 130);
+                        var w3 = Unsafe.Add(ref b, n + 131);
+                        var x0 = Unsafe.Add(ref aBlock, 4);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9);
+                        var x1 = Unsafe.Add(ref aBlock, 9);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 32) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 33) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 34) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_2, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_3, 0.2f);
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Unsafe.Add(ref cBlock, 0) = VectorMath.LeakyReLU(acc0_0, 0.2f);
+                    Unsafe.Add(ref cBlock, 1) = VectorMath.LeakyReLU(acc0_1, 0.2f);
+                    Unsafe.Add(ref cBlock, 2) = VectorMath.LeakyReLU(acc0_2, 0.2f);
+                    Unsafe.Add(ref cBlock, 3) = VectorMath.LeakyReLU(acc0_3, 0.2f);
+                    Unsafe.Add(ref cBlock, 32) = VectorMath.LeakyReLU(acc1_0, 0.2f);
+                    Unsafe.Add(ref cBlock, 33) = VectorMath.LeakyReLU(acc1_1, 0.2f);
+                    Unsafe.Add(ref cBlock, 34) = VectorMath.LeakyReLU(acc1_2, 0.2f);
+                    Unsafe.Add(ref cBlock, 35) = VectorMath.LeakyReLU(acc1_3, 0.2f);
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer0ForwardRowScalar(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float c)
         {
             for (nuint n = 0; n < 32; n += 4)
@@ -138,42 +145,42 @@ partial class RegressionNet
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x1;
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64) * x2;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65) * x2;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66) * x2;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67) * x2;
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96) * x3;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x3;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x3;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x3;
-                var x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128) * x4;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129) * x4;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130) * x4;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131) * x4;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 64) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 65) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 66) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 67) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 96) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 97) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 98) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 99) * x3;
+                var x4 = Unsafe.Add(ref a, 4);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 128) * x4;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 129) * x4;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 130) * x4;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 131) * x4;
+                Unsafe.Add(ref c, n) = VectorMath.LeakyReLU(acc0_0, 0.2f);
+                Unsafe.Add(ref c, n + 1) = VectorMath.LeakyReLU(acc0_1, 0.2f);
+                Unsafe.Add(ref c, n + 2) = VectorMath.LeakyReLU(acc0_2, 0.2f);
+                Unsafe.Add(ref c, n + 3) = VectorMath.LeakyReLU(acc0_3, 0.2f);
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]).</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float c, ref float z, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -181,121 +188,121 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5);
+                        var x1 = Unsafe.Add(ref aBlock, 5);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6);
+                        var x1 = Unsafe.Add(ref aBlock, 6);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
+                        var w0 = Unsafe.Add(ref b, n + 64);
+                        var w1 = Unsafe.Add(ref b, n + 65);
+                        var w2 = Unsafe.Add(ref b, n + 66);
+                        var w3 = Unsafe.Add(ref b, n + 67);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7);
+                        var x1 = Unsafe.Add(ref aBlock, 7);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
+                        var w0 = Unsafe.Add(ref b, n + 96);
+                        var w1 = Unsafe.Add(ref b, n + 97);
+                        var w2 = Unsafe.Add(ref b, n + 98);
+                        var w3 = Unsafe.Add(ref b, n + 99);
+                        var x0 = Unsafe.Add(ref aBlock, 3);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8);
+                        var x1 = Unsafe.Add(ref aBlock, 8);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4);
+                        var w0 = Unsafe.Add(ref b, n + 128);
+                        var w1 = Unsafe.Add(ref b, n + 129);
+                        var w2 = Unsafe.Add(ref b, n + 130);
+                        var w3 = Unsafe.Add(ref b, n + 131);
+                        var x0 = Unsafe.Add(ref aBlock, 4);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9);
+                        var x1 = Unsafe.Add(ref aBlock, 9);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 32) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 32) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 33) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 33) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 34) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 34) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_2, 0.2f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 35) = acc1_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_3, 0.2f);
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 32 + n);
+                    Unsafe.Add(ref zBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 0) = VectorMath.LeakyReLU(acc0_0, 0.2f);
+                    Unsafe.Add(ref zBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 1) = VectorMath.LeakyReLU(acc0_1, 0.2f);
+                    Unsafe.Add(ref zBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 2) = VectorMath.LeakyReLU(acc0_2, 0.2f);
+                    Unsafe.Add(ref zBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 3) = VectorMath.LeakyReLU(acc0_3, 0.2f);
+                    Unsafe.Add(ref zBlock, 32) = acc1_0;
+                    Unsafe.Add(ref cBlock, 32) = VectorMath.LeakyReLU(acc1_0, 0.2f);
+                    Unsafe.Add(ref zBlock, 33) = acc1_1;
+                    Unsafe.Add(ref cBlock, 33) = VectorMath.LeakyReLU(acc1_1, 0.2f);
+                    Unsafe.Add(ref zBlock, 34) = acc1_2;
+                    Unsafe.Add(ref cBlock, 34) = VectorMath.LeakyReLU(acc1_2, 0.2f);
+                    Unsafe.Add(ref zBlock, 35) = acc1_3;
+                    Unsafe.Add(ref cBlock, 35) = VectorMath.LeakyReLU(acc1_3, 0.2f);
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
+                Layer0ForwardTrainingRowScalar(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32), ref Unsafe.Add(ref z, m * 32));
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]). One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float c, ref float z)
         {
             for (nuint n = 0; n < 32; n += 4)
@@ -304,95 +311,95 @@ partial class RegressionNet
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x1;
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64) * x2;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65) * x2;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66) * x2;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67) * x2;
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96) * x3;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x3;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x3;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x3;
-                var x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128) * x4;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129) * x4;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130) * x4;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131) * x4;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 64) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 65) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 66) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 67) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 96) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 97) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 98) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 99) * x3;
+                var x4 = Unsafe.Add(ref a, 4);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 128) * x4;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 129) * x4;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 130) * x4;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 131) * x4;
+                Unsafe.Add(ref z, n) = acc0_0;
+                Unsafe.Add(ref c, n) = VectorMath.LeakyReLU(acc0_0, 0.2f);
+                Unsafe.Add(ref z, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 1) = VectorMath.LeakyReLU(acc0_1, 0.2f);
+                Unsafe.Add(ref z, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 2) = VectorMath.LeakyReLU(acc0_2, 0.2f);
+                Unsafe.Add(ref z, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n + 3) = VectorMath.LeakyReLU(acc0_3, 0.2f);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 32; n += 4)
             {
                 for (nuint m = 0; m < 4; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 5);
+                        var w0 = Unsafe.Add(ref b, k * 32 + n);
+                        var w1 = Unsafe.Add(ref b, k * 32 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 32 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 32 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 5);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 5 + 1);
+                        var x1 = Unsafe.Add(ref aBlock, k * 5 + 1);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 32) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 33) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 34) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 32) = acc1_0;
+                    Unsafe.Add(ref cBlock, 33) = acc1_1;
+                    Unsafe.Add(ref cBlock, 34) = acc1_2;
+                    Unsafe.Add(ref cBlock, 35) = acc1_3;
                 }
             }
             for (nuint m = 4; m < 5; m++)
             {
-                Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
+                Layer0WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 32), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 32; n += 4)
@@ -403,16 +410,16 @@ partial class RegressionNet
                 float acc0_3 = 0f;
                 for (nuint k = 0; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5);
-                    acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n) * x0;
-                    acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 1) * x0;
-                    acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 2) * x0;
-                    acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 32 + n + 3) * x0;
+                    var x0 = Unsafe.Add(ref a, k * 5);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 32 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 32 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 32 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 32 + n + 3) * x0;
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
@@ -420,8 +427,8 @@ partial class RegressionNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -429,125 +436,125 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
                     for (nuint k = 0; k < 17; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32);
+                        var x1 = Unsafe.Add(ref aBlock, k + 32);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowScalar(ref Unsafe.Add(ref a, m * 32), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
-                float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
                 for (nuint k = 0; k < 17; k += 1)
                 {
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k);
-                    acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                    acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                    acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                    acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                    var x0 = Unsafe.Add(ref a, k);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
                 for (nuint m = 0; m < 16; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 32);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 1);
+                        var x1 = Unsafe.Add(ref aBlock, k * 32 + 1);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = 16; m < 17; m++)
             {
-                Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
@@ -558,23 +565,23 @@ partial class RegressionNet
                 float acc0_3 = 0f;
                 for (nuint k = 0; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32);
-                    acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                    acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                    acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                    acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                    var x0 = Unsafe.Add(ref a, k * 32);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1InputGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -582,64 +589,64 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16);
+                        var x1 = Unsafe.Add(ref aBlock, 16);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17);
+                        var x1 = Unsafe.Add(ref aBlock, 17);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 32) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 33) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 34) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 35) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 32) = acc1_0;
+                    Unsafe.Add(ref cBlock, 33) = acc1_1;
+                    Unsafe.Add(ref cBlock, 34) = acc1_2;
+                    Unsafe.Add(ref cBlock, 35) = acc1_3;
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer1InputGradientRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
         {
             for (nuint n = 0; n < 32; n += 4)
@@ -648,20 +655,20 @@ partial class RegressionNet
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x1;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 

@@ -3,9 +3,16 @@
 // StaticNN.Generator: Vector256 kernels of network 'RegressionNet'.
 #nullable enable
 
-partial class RegressionNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class RegressionNetKernels
     {
         // Vector256 path (AVX2 + FMA: 16 ymm registers; 6 rows x 2 ymm = 12 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +22,8 @@ partial class RegressionNet
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector256(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,105 +31,105 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 5; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 5));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 10));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 15));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 20));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 25));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 5));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 10));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 15));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 20));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 25));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(104));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(136));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(104));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(136));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer0ForwardRowVector256(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x2, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x2, acc0_3);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x3, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x3, acc1_3);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x4, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 152)), x4, acc0_3);
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero;
+                Vector256<float> acc0_2 = Vector256<float>.Zero, acc1_2 = Vector256<float>.Zero;
+                Vector256<float> acc0_3 = Vector256<float>.Zero, acc1_3 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
+                acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
+                acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
+                var x2 = Vector256.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x2, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x2, acc0_3);
+                var x3 = Vector256.Create(Unsafe.Add(ref a, 3));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x3, acc1_1);
+                acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc1_2);
+                acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x3, acc1_3);
+                var x4 = Vector256.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x4, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 152)), x4, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 8));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f), ref c, (nuint)(n + 16));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_2, 0.2f), ref c, (nuint)(n + 16));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f), ref c, (nuint)(n + 24));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_3, 0.2f), ref c, (nuint)(n + 24));
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]).</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingVector256(ref float a, ref float b, ref float c, ref float z, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -130,172 +137,172 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 5; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 5));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 10));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 15));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 20));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 25));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 5));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 10));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 15));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 20));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 25));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref zBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref zBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref zBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref zBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref zBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref zBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref zBlock, (nuint)(104));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(104));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref zBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(136));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(136));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(168));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 32 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref zBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref zBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc1_1, ref zBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc2_0, ref zBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc2_1, ref zBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc3_0, ref zBlock, (nuint)(96));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
+                    Vector256.StoreUnsafe(acc3_1, ref zBlock, (nuint)(104));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(104));
+                    Vector256.StoreUnsafe(acc4_0, ref zBlock, (nuint)(128));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
+                    Vector256.StoreUnsafe(acc4_1, ref zBlock, (nuint)(136));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(136));
+                    Vector256.StoreUnsafe(acc5_0, ref zBlock, (nuint)(160));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
+                    Vector256.StoreUnsafe(acc5_1, ref zBlock, (nuint)(168));
+                    Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(168));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardTrainingRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
+                Layer0ForwardTrainingRowVector256(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32), ref Unsafe.Add(ref z, m * 32));
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]). One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingRowVector256(ref float a, ref float b, ref float c, ref float z)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x2, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x2, acc0_3);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x3, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x3, acc1_3);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x4, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 152)), x4, acc0_3);
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero;
+                Vector256<float> acc0_2 = Vector256<float>.Zero, acc1_2 = Vector256<float>.Zero;
+                Vector256<float> acc0_3 = Vector256<float>.Zero, acc1_3 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
+                acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
+                acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
+                var x2 = Vector256.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x2, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x2, acc0_3);
+                var x3 = Vector256.Create(Unsafe.Add(ref a, 3));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x3, acc1_1);
+                acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc1_2);
+                acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x3, acc1_3);
+                var x4 = Vector256.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x4, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 152)), x4, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref z, (nuint)(n + 8));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 8));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref z, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_2, 0.2f), ref c, (nuint)(n + 16));
+                Vector256.StoreUnsafe(acc0_2, ref z, (nuint)(n + 16));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_2, 0.2f), ref c, (nuint)(n + 16));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref z, (nuint)(n + 24));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_3, 0.2f), ref c, (nuint)(n + 24));
+                Vector256.StoreUnsafe(acc0_3, ref z, (nuint)(n + 24));
+                Vector256.StoreUnsafe(VectorMath.LeakyReLU(acc0_3, 0.2f), ref c, (nuint)(n + 24));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             for (nuint m = 0; m < 5; m++)
             {
-                Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
+                Layer0WeightGradientRowVector256(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 32), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero;
+                Vector256<float> acc0_2 = Vector256<float>.Zero, acc1_2 = Vector256<float>.Zero;
+                Vector256<float> acc0_3 = Vector256<float>.Zero, acc1_3 = Vector256<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 2);
                 for (nuint k = 0; k < kEnd; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 24)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5 + 5));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 40)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 56)), x1, acc1_3);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 5));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8)), x0, acc0_1);
+                    acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_2);
+                    acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 24)), x0, acc0_3);
+                    var x1 = Vector256.Create(Unsafe.Add(ref a, k * 5 + 5));
+                    acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
+                    acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 40)), x1, acc1_1);
+                    acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_2);
+                    acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 56)), x1, acc1_3);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 24)), x0, acc0_3);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 5));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 8)), x0, acc0_1);
+                    acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_2);
+                    acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 32 + n + 24)), x0, acc0_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref c, (nuint)(n + 16));
+                Vector256.StoreUnsafe(acc0_2, ref c, (nuint)(n + 16));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref c, (nuint)(n + 24));
+                Vector256.StoreUnsafe(acc0_3, ref c, (nuint)(n + 24));
             }
         }
 
@@ -303,8 +310,8 @@ partial class RegressionNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -312,188 +319,188 @@ partial class RegressionNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 17; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 96));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 160));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 96));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 160));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector256(ref Unsafe.Add(ref a, m * 32), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
                 for (nuint k = 0; k < 16; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 2));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 3));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x1 = Vector256.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
+                    var x2 = Vector256.Create(Unsafe.Add(ref a, k + 2));
+                    acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
+                    var x3 = Vector256.Create(Unsafe.Add(ref a, k + 3));
+                    acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
-                var x16 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 16));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 264)), x16, acc0_1);
+                var x16 = Vector256.Create(Unsafe.Add(ref a, 16));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 264)), x16, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 12; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32 + 1));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32 + 2));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32 + 3));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32 + 4));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k * 32 + 5));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = 12; m < 17; m++)
             {
-                Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector256(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 4);
                 for (nuint k = 0; k < kEnd; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 32));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 64));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 96));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x1 = Vector256.Create(Unsafe.Add(ref a, k * 32 + 32));
+                    acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
+                    var x2 = Vector256.Create(Unsafe.Add(ref a, k * 32 + 64));
+                    acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
+                    var x3 = Vector256.Create(Unsafe.Add(ref a, k * 32 + 96));
+                    acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -501,104 +508,104 @@ partial class RegressionNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(n + 40));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(104));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(136));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(168));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(104));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(136));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(168));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer1InputGradientRowVector256(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero;
+                Vector256<float> acc0_2 = Vector256<float>.Zero, acc1_2 = Vector256<float>.Zero;
+                Vector256<float> acc0_3 = Vector256<float>.Zero, acc1_3 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                acc0_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_2);
+                acc0_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x0, acc0_3);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x1, acc1_1);
+                acc1_2 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_2);
+                acc1_3 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x1, acc1_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_2, ref c, (nuint)(n + 16));
+                Vector256.StoreUnsafe(acc0_2, ref c, (nuint)(n + 16));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_3, ref c, (nuint)(n + 24));
+                Vector256.StoreUnsafe(acc0_3, ref c, (nuint)(n + 24));
             }
         }
 

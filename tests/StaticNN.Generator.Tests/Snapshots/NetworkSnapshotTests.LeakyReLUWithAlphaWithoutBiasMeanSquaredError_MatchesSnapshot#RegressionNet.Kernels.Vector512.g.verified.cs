@@ -3,9 +3,19 @@
 // StaticNN.Generator: Vector512 kernels of network 'RegressionNet'.
 #nullable enable
 
-partial class RegressionNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    /// <summary>The kernels of network <c>RegressionNet</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>
+    [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    internal static partial class RegressionNetKernels
     {
         // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +25,8 @@ partial class RegressionNet
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,89 +34,89 @@ partial class RegressionNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 5; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 5));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 10));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 15));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 20));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 25));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 5));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 10));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 15));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 20));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 25));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer0ForwardRowVector512(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..32) = LeakyReLU(a[m] * W0^T), a[m] has 5 values. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc2_1);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc3_1);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero, acc2_1 = Vector512<float>.Zero, acc3_1 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc2_0);
+                acc2_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc2_1);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc3_0);
+                acc3_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc3_1);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]).</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingVector512(ref float a, ref float b, ref float c, ref float z, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -114,148 +124,148 @@ partial class RegressionNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 5);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 5; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 5));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 10));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 15));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 20));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 25));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 5));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 10));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 15));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 20));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 25));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref zBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref zBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref zBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref zBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref zBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref zBlock, (nuint)(176));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 32 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref zBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc1_0, 0.2f), ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc1_1, ref zBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc1_1, 0.2f), ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc2_0, 0.2f), ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc2_1, ref zBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc2_1, 0.2f), ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc3_0, 0.2f), ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc3_1, ref zBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc3_1, 0.2f), ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc4_0, 0.2f), ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc4_1, ref zBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc4_1, 0.2f), ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc5_0, 0.2f), ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc5_1, ref zBlock, (nuint)(176));
+                    Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc5_1, 0.2f), ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 5), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 32));
+                Layer0ForwardTrainingRowVector512(ref Unsafe.Add(ref a, m * 5), ref b, ref Unsafe.Add(ref c, m * 32), ref Unsafe.Add(ref z, m * 32));
             }
         }
 
         /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T, c[m] = LeakyReLU(z[m]). One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardTrainingRowVector512(ref float a, ref float b, ref float c, ref float z)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc2_1);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc3_1);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero, acc2_1 = Vector512<float>.Zero, acc3_1 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x2, acc2_0);
+                acc2_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x2, acc2_1);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x3, acc3_0);
+                acc3_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x3, acc3_1);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x4, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x4, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_0, 0.2f), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref z, (nuint)(n + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref z, (nuint)(n + 16));
+                Vector512.StoreUnsafe(VectorMath.LeakyReLU(acc0_1, 0.2f), ref c, (nuint)(n + 16));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             for (nuint m = 0; m < 5; m++)
             {
-                Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
+                Layer0WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 32), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta0[m], for the 5 inputs i. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero, acc2_1 = Vector512<float>.Zero, acc3_1 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 4);
                 for (nuint k = 0; k < kEnd; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5 + 5));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5 + 10));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5 + 15));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 5));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 5 + 5));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 5 + 10));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
+                    acc2_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 5 + 15));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
+                    acc3_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 5));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 5));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
 
@@ -263,8 +273,8 @@ partial class RegressionNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -272,173 +282,173 @@ partial class RegressionNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 17; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 96));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 160));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 96));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 160));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector512(ref Unsafe.Add(ref a, m * 32), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = (a[m] * W1^T + b1), a[m] has 17 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
-                var x8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                var x9 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 9));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
-                var x10 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 10));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 160)), x10, acc2_0);
-                var x11 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 11));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 176)), x11, acc3_0);
-                var x12 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 12));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 192)), x12, acc4_0);
-                var x13 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 13));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 208)), x13, acc5_0);
-                var x14 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 14));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 224)), x14, acc6_0);
-                var x15 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 15));
-                acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 240)), x15, acc7_0);
-                var x16 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 16));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+                var x5 = Vector512.Create(Unsafe.Add(ref a, 5));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+                var x6 = Vector512.Create(Unsafe.Add(ref a, 6));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+                var x7 = Vector512.Create(Unsafe.Add(ref a, 7));
+                acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+                var x8 = Vector512.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                var x9 = Vector512.Create(Unsafe.Add(ref a, 9));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 144)), x9, acc1_0);
+                var x10 = Vector512.Create(Unsafe.Add(ref a, 10));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 160)), x10, acc2_0);
+                var x11 = Vector512.Create(Unsafe.Add(ref a, 11));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 176)), x11, acc3_0);
+                var x12 = Vector512.Create(Unsafe.Add(ref a, 12));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 192)), x12, acc4_0);
+                var x13 = Vector512.Create(Unsafe.Add(ref a, 13));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 208)), x13, acc5_0);
+                var x14 = Vector512.Create(Unsafe.Add(ref a, 14));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 224)), x14, acc6_0);
+                var x15 = Vector512.Create(Unsafe.Add(ref a, 15));
+                acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 240)), x15, acc7_0);
+                var x16 = Vector512.Create(Unsafe.Add(ref a, 16));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 256)), x16, acc0_0);
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 12; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = 12; m < 17; m++)
             {
-                Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 17 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 32));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 64));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 96));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 128));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 160));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 192));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 224));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 32));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 64));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 96));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 128));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 160));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 192));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 224));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -446,94 +456,94 @@ partial class RegressionNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer1InputGradientRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..32) = delta1[m] * W1, over its 2 outputs. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x1, acc1_0);
+                acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x1, acc1_1);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
 

@@ -21,19 +21,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer0ForwardScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -44,19 +44,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardRowVector512(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardRowVector512(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardRowVector256(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardRowVector256(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardRowVector128(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardRowVector128(ref a, ref b, ref c);
             }
             else
             {
-                Layer0ForwardRowScalar(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardRowScalar(ref a, ref b, ref c);
             }
         }
 
@@ -67,19 +67,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardTrainingVector512(ref a, ref b, ref c, ref z, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingVector512(ref a, ref b, ref c, ref z, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardTrainingVector256(ref a, ref b, ref c, ref z, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingVector256(ref a, ref b, ref c, ref z, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardTrainingVector128(ref a, ref b, ref c, ref z, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingVector128(ref a, ref b, ref c, ref z, count);
             }
             else
             {
-                Layer0ForwardTrainingScalar(ref a, ref b, ref c, ref z, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingScalar(ref a, ref b, ref c, ref z, count);
             }
         }
 
@@ -90,19 +90,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardTrainingRowVector512(ref a, ref b, ref c, ref z);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingRowVector512(ref a, ref b, ref c, ref z);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardTrainingRowVector256(ref a, ref b, ref c, ref z);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingRowVector256(ref a, ref b, ref c, ref z);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardTrainingRowVector128(ref a, ref b, ref c, ref z);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingRowVector128(ref a, ref b, ref c, ref z);
             }
             else
             {
-                Layer0ForwardTrainingRowScalar(ref a, ref b, ref c, ref z);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0ForwardTrainingRowScalar(ref a, ref b, ref c, ref z);
             }
         }
 
@@ -113,19 +113,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0WeightGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0WeightGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0WeightGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer0WeightGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -136,19 +136,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -159,19 +159,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
             }
             else
             {
-                Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
             }
         }
 
@@ -182,19 +182,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
             }
             else
             {
-                Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
             }
         }
 
@@ -205,19 +205,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1WeightGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1WeightGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -228,19 +228,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -251,19 +251,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1InputGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1InputGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1InputGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1InputGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -274,19 +274,19 @@ partial class RegressionNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1InputGradientRowVector512(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientRowVector512(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1InputGradientRowVector256(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientRowVector256(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1InputGradientRowVector128(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientRowVector128(ref a, ref b, ref c);
             }
             else
             {
-                Layer1InputGradientRowScalar(ref a, ref b, ref c);
+                global::StaticNN.Generated.RegressionNetKernels.Layer1InputGradientRowScalar(ref a, ref b, ref c);
             }
         }
 

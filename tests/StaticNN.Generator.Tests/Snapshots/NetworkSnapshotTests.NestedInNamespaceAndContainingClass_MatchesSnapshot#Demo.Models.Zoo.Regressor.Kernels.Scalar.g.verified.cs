@@ -3,817 +3,818 @@
 // StaticNN.Generator: Scalar kernels of network 'Demo.Models.Zoo.Regressor'.
 #nullable enable
 
-namespace Demo.Models
+namespace StaticNN.Generated
 {
-    partial class Zoo
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class Demo_Models_Zoo_RegressorKernels
     {
-        partial class Regressor
+        // Scalar path (no SIMD: plain float arithmetic, 2 rows x 4 columns per block).
+        // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
+        // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
+
+        // ---- Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48) ----
+
+        /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values.</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            private static partial class Kernels
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
             {
-                // Scalar path (no SIMD: plain float arithmetic, 2 rows x 4 columns per block).
-                // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
-                // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
-
-                // ---- Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48) ----
-
-                /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values.</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
+                for (nuint m = 0; m < blocked; m += 2)
                 {
-                    nuint blocked = (nuint)(count - count % 2);
-                    for (nuint n = 0; n < 16; n += 4)
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 3);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
                     {
-                        for (nuint m = 0; m < blocked; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
-                            float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                            float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                            float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                            float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                            for (nuint r = 0; r < 2; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3), 1f);
-                            }
-                        }
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 3);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
                     }
-                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
-                        Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                        var w0 = Unsafe.Add(ref b, n + 16);
+                        var w1 = Unsafe.Add(ref b, n + 17);
+                        var w2 = Unsafe.Add(ref b, n + 18);
+                        var w3 = Unsafe.Add(ref b, n + 19);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 4);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 5);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    for (nuint r = 0; r < 2; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 0), 1f);
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 1), 1f);
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 2), 1f);
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 3), 1f);
                     }
                 }
-
-                /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values. One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                        float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
-                    }
-                }
-
-                /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]).</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 2);
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < blocked; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
-                            float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                            float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                            float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                            float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                            for (nuint r = 0; r < 2; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2), 1f);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3), 1f);
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer0ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]). One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                        float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.ELU(acc0_1, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.ELU(acc0_2, 1f);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.ELU(acc0_3, 1f);
-                    }
-                }
-
-                /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i.</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < 2; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                            float acc0_0 = 0f, acc1_0 = acc0_0;
-                            float acc0_1 = 0f, acc1_1 = acc0_1;
-                            float acc0_2 = 0f, acc1_2 = acc0_2;
-                            float acc0_3 = 0f, acc1_3 = acc0_3;
-                            for (nuint k = 0; k < (nuint)count; k++)
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 3);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 3 + 1);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                        }
-                    }
-                    for (nuint m = 2; m < 3; m++)
-                    {
-                        Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                    }
-                }
-
-                /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i. One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = 0f;
-                        float acc0_1 = 0f;
-                        float acc0_2 = 0f;
-                        float acc0_3 = 0f;
-                        for (nuint k = 0; k < (nuint)count; k++)
-                        {
-                            var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3);
-                            acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                            acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                            acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                            acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    }
-                }
-
-                // ---- Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128) ----
-
-                /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values.</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 2);
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < blocked; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                            float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                            float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                            float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 19);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                            for (nuint r = 0; r < 2; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3));
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values. One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                        float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48) * x3;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
-                    }
-                }
-
-                /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]).</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 2);
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < blocked; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                            float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                            float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                            float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 19);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, 19) = acc1_3;
-                            for (nuint r = 0; r < 2; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2));
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3));
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1ForwardTrainingRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]). One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                        float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                        float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                        float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48) * x3;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.GELU(acc0_0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.GELU(acc0_1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.GELU(acc0_2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref z, n + 3) = acc0_3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.GELU(acc0_3);
-                    }
-                }
-
-                /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i.</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < 4; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                            float acc0_0 = 0f, acc1_0 = acc0_0;
-                            float acc0_1 = 0f, acc1_1 = acc0_1;
-                            float acc0_2 = 0f, acc1_2 = acc0_2;
-                            float acc0_3 = 0f, acc1_3 = acc0_3;
-                            for (nuint k = 0; k < (nuint)count; k++)
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                        }
-                    }
-                    for (nuint m = 4; m < 4; m++)
-                    {
-                        Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                    }
-                }
-
-                /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i. One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = 0f;
-                        float acc0_1 = 0f;
-                        float acc0_2 = 0f;
-                        float acc0_3 = 0f;
-                        for (nuint k = 0; k < (nuint)count; k++)
-                        {
-                            var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
-                            acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                            acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                            acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                            acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
-                        }
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    }
-                }
-
-                /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
-                /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1InputGradientRowScalar"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 2);
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        for (nuint m = 0; m < blocked; m += 2)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            float acc0_0 = 0f, acc1_0 = acc0_0;
-                            float acc0_1 = 0f, acc1_1 = acc0_1;
-                            float acc0_2 = 0f, acc1_2 = acc0_2;
-                            float acc0_3 = 0f, acc1_3 = acc0_3;
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            {
-                                var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16);
-                                var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17);
-                                var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18);
-                                var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19);
-                                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1);
-                                acc0_0 = acc0_0 + w0 * x0;
-                                acc0_1 = acc0_1 + w1 * x0;
-                                acc0_2 = acc0_2 + w2 * x0;
-                                acc0_3 = acc0_3 + w3 * x0;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17);
-                                acc1_0 = acc1_0 + w0 * x1;
-                                acc1_1 = acc1_1 + w1 * x1;
-                                acc1_2 = acc1_2 + w2 * x1;
-                                acc1_3 = acc1_3 + w3 * x1;
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
-                /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
-                {
-                    for (nuint n = 0; n < 16; n += 4)
-                    {
-                        float acc0_0 = 0f;
-                        float acc0_1 = 0f;
-                        float acc0_2 = 0f;
-                        float acc0_3 = 0f;
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                        acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                        acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                        acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                        acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
-                    }
-                }
-
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer0ForwardRowScalar(ref Unsafe.Add(ref a, m * 3), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
+
+        /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values. One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                Unsafe.Add(ref c, n) = VectorMath.ELU(acc0_0, 1f);
+                Unsafe.Add(ref c, n + 1) = VectorMath.ELU(acc0_1, 1f);
+                Unsafe.Add(ref c, n + 2) = VectorMath.ELU(acc0_2, 1f);
+                Unsafe.Add(ref c, n + 3) = VectorMath.ELU(acc0_3, 1f);
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]).</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < blocked; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 3);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    {
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 3);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 16);
+                        var w1 = Unsafe.Add(ref b, n + 17);
+                        var w2 = Unsafe.Add(ref b, n + 18);
+                        var w3 = Unsafe.Add(ref b, n + 19);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 4);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 5);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Unsafe.Add(ref zBlock, 0) = acc0_0;
+                    Unsafe.Add(ref zBlock, 1) = acc0_1;
+                    Unsafe.Add(ref zBlock, 2) = acc0_2;
+                    Unsafe.Add(ref zBlock, 3) = acc0_3;
+                    Unsafe.Add(ref zBlock, 16) = acc1_0;
+                    Unsafe.Add(ref zBlock, 17) = acc1_1;
+                    Unsafe.Add(ref zBlock, 18) = acc1_2;
+                    Unsafe.Add(ref zBlock, 19) = acc1_3;
+                    for (nuint r = 0; r < 2; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 0), 1f);
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 1), 1f);
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 2), 1f);
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.ELU(Unsafe.Add(ref sourceRow, 3), 1f);
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer0ForwardTrainingRowScalar(ref Unsafe.Add(ref a, m * 3), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]). One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                Unsafe.Add(ref z, n) = acc0_0;
+                Unsafe.Add(ref c, n) = VectorMath.ELU(acc0_0, 1f);
+                Unsafe.Add(ref z, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 1) = VectorMath.ELU(acc0_1, 1f);
+                Unsafe.Add(ref z, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 2) = VectorMath.ELU(acc0_2, 1f);
+                Unsafe.Add(ref z, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n + 3) = VectorMath.ELU(acc0_3, 1f);
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i.</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < 2; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    float acc0_0 = 0f, acc1_0 = acc0_0;
+                    float acc0_1 = 0f, acc1_1 = acc0_1;
+                    float acc0_2 = 0f, acc1_2 = acc0_2;
+                    float acc0_3 = 0f, acc1_3 = acc0_3;
+                    for (nuint k = 0; k < (nuint)count; k++)
+                    {
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 3);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, k * 3 + 1);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
+                }
+            }
+            for (nuint m = 2; m < 3; m++)
+            {
+                Layer0WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i. One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = 0f;
+                float acc0_1 = 0f;
+                float acc0_2 = 0f;
+                float acc0_3 = 0f;
+                for (nuint k = 0; k < (nuint)count; k++)
+                {
+                    var x0 = Unsafe.Add(ref a, k * 3);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                }
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
+            }
+        }
+
+        // ---- Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128) ----
+
+        /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values.</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < blocked; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    {
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 16);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 16);
+                        var w1 = Unsafe.Add(ref b, n + 17);
+                        var w2 = Unsafe.Add(ref b, n + 18);
+                        var w3 = Unsafe.Add(ref b, n + 19);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 17);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 18);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 48);
+                        var w1 = Unsafe.Add(ref b, n + 49);
+                        var w2 = Unsafe.Add(ref b, n + 50);
+                        var w3 = Unsafe.Add(ref b, n + 51);
+                        var x0 = Unsafe.Add(ref aBlock, 3);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 19);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    for (nuint r = 0; r < 2; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 0));
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 1));
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 2));
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 3));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values. One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 48) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 49) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 50) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 51) * x3;
+                Unsafe.Add(ref c, n) = VectorMath.GELU(acc0_0);
+                Unsafe.Add(ref c, n + 1) = VectorMath.GELU(acc0_1);
+                Unsafe.Add(ref c, n + 2) = VectorMath.GELU(acc0_2);
+                Unsafe.Add(ref c, n + 3) = VectorMath.GELU(acc0_3);
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]).</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingScalar(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < blocked; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    {
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 16);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 16);
+                        var w1 = Unsafe.Add(ref b, n + 17);
+                        var w2 = Unsafe.Add(ref b, n + 18);
+                        var w3 = Unsafe.Add(ref b, n + 19);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 17);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 32);
+                        var w1 = Unsafe.Add(ref b, n + 33);
+                        var w2 = Unsafe.Add(ref b, n + 34);
+                        var w3 = Unsafe.Add(ref b, n + 35);
+                        var x0 = Unsafe.Add(ref aBlock, 2);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 18);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 48);
+                        var w1 = Unsafe.Add(ref b, n + 49);
+                        var w2 = Unsafe.Add(ref b, n + 50);
+                        var w3 = Unsafe.Add(ref b, n + 51);
+                        var x0 = Unsafe.Add(ref aBlock, 3);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 19);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Unsafe.Add(ref zBlock, 0) = acc0_0;
+                    Unsafe.Add(ref zBlock, 1) = acc0_1;
+                    Unsafe.Add(ref zBlock, 2) = acc0_2;
+                    Unsafe.Add(ref zBlock, 3) = acc0_3;
+                    Unsafe.Add(ref zBlock, 16) = acc1_0;
+                    Unsafe.Add(ref zBlock, 17) = acc1_1;
+                    Unsafe.Add(ref zBlock, 18) = acc1_2;
+                    Unsafe.Add(ref zBlock, 19) = acc1_3;
+                    for (nuint r = 0; r < 2; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 0));
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 1));
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 2));
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.GELU(Unsafe.Add(ref sourceRow, 3));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardTrainingRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]). One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingRowScalar(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 48) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 49) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 50) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 51) * x3;
+                Unsafe.Add(ref z, n) = acc0_0;
+                Unsafe.Add(ref c, n) = VectorMath.GELU(acc0_0);
+                Unsafe.Add(ref z, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 1) = VectorMath.GELU(acc0_1);
+                Unsafe.Add(ref z, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 2) = VectorMath.GELU(acc0_2);
+                Unsafe.Add(ref z, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n + 3) = VectorMath.GELU(acc0_3);
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i.</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < 4; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    float acc0_0 = 0f, acc1_0 = acc0_0;
+                    float acc0_1 = 0f, acc1_1 = acc0_1;
+                    float acc0_2 = 0f, acc1_2 = acc0_2;
+                    float acc0_3 = 0f, acc1_3 = acc0_3;
+                    for (nuint k = 0; k < (nuint)count; k++)
+                    {
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 16);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, k * 16 + 1);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
+                }
+            }
+            for (nuint m = 4; m < 4; m++)
+            {
+                Layer1WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i. One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = 0f;
+                float acc0_1 = 0f;
+                float acc0_2 = 0f;
+                float acc0_3 = 0f;
+                for (nuint k = 0; k < (nuint)count; k++)
+                {
+                    var x0 = Unsafe.Add(ref a, k * 16);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                }
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
+        /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1InputGradientRowScalar"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 2);
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                for (nuint m = 0; m < blocked; m += 2)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    float acc0_0 = 0f, acc1_0 = acc0_0;
+                    float acc0_1 = 0f, acc1_1 = acc0_1;
+                    float acc0_2 = 0f, acc1_2 = acc0_2;
+                    float acc0_3 = 0f, acc1_3 = acc0_3;
+                    {
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 16);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    {
+                        var w0 = Unsafe.Add(ref b, n + 16);
+                        var w1 = Unsafe.Add(ref b, n + 17);
+                        var w2 = Unsafe.Add(ref b, n + 18);
+                        var w3 = Unsafe.Add(ref b, n + 19);
+                        var x0 = Unsafe.Add(ref aBlock, 1);
+                        acc0_0 = acc0_0 + w0 * x0;
+                        acc0_1 = acc0_1 + w1 * x0;
+                        acc0_2 = acc0_2 + w2 * x0;
+                        acc0_3 = acc0_3 + w3 * x0;
+                        var x1 = Unsafe.Add(ref aBlock, 17);
+                        acc1_0 = acc1_0 + w0 * x1;
+                        acc1_1 = acc1_1 + w1 * x1;
+                        acc1_2 = acc1_2 + w2 * x1;
+                        acc1_3 = acc1_3 + w3 * x1;
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1InputGradientRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
+        /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
+        {
+            for (nuint n = 0; n < 16; n += 4)
+            {
+                float acc0_0 = 0f;
+                float acc0_1 = 0f;
+                float acc0_2 = 0f;
+                float acc0_3 = 0f;
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
+            }
+        }
+
     }
 }

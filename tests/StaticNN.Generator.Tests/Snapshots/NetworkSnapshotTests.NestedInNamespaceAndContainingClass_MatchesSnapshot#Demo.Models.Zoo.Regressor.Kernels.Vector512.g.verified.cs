@@ -3,635 +3,639 @@
 // StaticNN.Generator: Vector512 kernels of network 'Demo.Models.Zoo.Regressor'.
 #nullable enable
 
-namespace Demo.Models
+namespace StaticNN.Generated
 {
-    partial class Zoo
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    /// <summary>The kernels of network <c>Demo.Models.Zoo.Regressor</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>
+    [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    internal static partial class Demo_Models_Zoo_RegressorKernels
     {
-        partial class Regressor
+        // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
+        // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
+        // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
+
+        // ---- Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48) ----
+
+        /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values.</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
-            private static partial class Kernels
+            nuint blocked = (nuint)(count - count % 6);
             {
-                // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
-                // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
-                // into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.
-
-                // ---- Layer 0: Dense 3 -> 4, bias, activation ELU (alpha 1f) (weights W0^T[3x16] at 0, bias b0[16] at 48) ----
-
-                /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values.</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
                 {
-                    nuint blocked = (nuint)(count - count % 6);
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 3);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     {
-                        const nuint n = 0;
-                        for (nuint m = 0; m < blocked; m += 6)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
-                            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 12));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 15));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 10));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 13));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 11));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 14));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                            for (nuint r = 0; r < 6; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0)), 1f), ref outputRow, (nuint)(0));
-                            }
-                        }
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 3));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 6));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 9));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 12));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 15));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    for (nuint m = blocked; m < (nuint)count; m++)
                     {
-                        Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 4));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 7));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 10));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 13));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 5));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 8));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 11));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 14));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.ELU(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0)), 1f), ref outputRow, (nuint)(0));
                     }
                 }
-
-                /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values. One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
-                    }
-                }
-
-                /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]).</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 6);
-                    {
-                        const nuint n = 0;
-                        for (nuint m = 0; m < blocked; m += 6)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3);
-                            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 6));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 9));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 12));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 15));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 4));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 7));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 10));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 13));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 5));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 8));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 11));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 14));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                            for (nuint r = 0; r < 6; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0)), 1f), ref outputRow, (nuint)(0));
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer0ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 3), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]). One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        acc0_0 = (acc0_0 + acc1_0) + acc2_0;
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
-                    }
-                }
-
-                /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i.</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint m = 0; m < 3; m++)
-                    {
-                        Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                    }
-                }
-
-                /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i. One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        nuint kEnd = (nuint)(count - count % 8);
-                        for (nuint k = 0; k < kEnd; k += 8)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
-                            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 3));
-                            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 6));
-                            acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 9));
-                            acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                            var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 12));
-                            acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                            var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 15));
-                            acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                            var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 18));
-                            acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                            var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3 + 21));
-                            acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
-                        }
-                        for (nuint k = kEnd; k < (nuint)count; k++)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 3));
-                            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        }
-                        acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    }
-                }
-
-                // ---- Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128) ----
-
-                /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values.</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 6);
-                    {
-                        const nuint n = 0;
-                        for (nuint m = 0; m < blocked; m += 6)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 34));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 50));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 66));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 82));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 19));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 35));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 51));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 67));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 83));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                            for (nuint r = 0; r < 6; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values. One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
-                    }
-                }
-
-                /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]).</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 6);
-                    {
-                        const nuint n = 0;
-                        for (nuint m = 0; m < blocked; m += 6)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 2));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 18));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 34));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 50));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 66));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 82));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 3));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 19));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 35));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 51));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 67));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 83));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            ref float zBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16 + n);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
-                            for (nuint r = 0; r < 6; r++)
-                            {
-                                ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref zBlock, r * 16);
-                                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                            }
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1ForwardTrainingRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref z, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]). One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                        acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.GELU(acc0_0), ref c, (nuint)(n));
-                    }
-                }
-
-                /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i.</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
-                {
-                    for (nuint m = 0; m < 4; m++)
-                    {
-                        Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
-                    }
-                }
-
-                /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i. One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        nuint kEnd = (nuint)(count - count % 8);
-                        for (nuint k = 0; k < kEnd; k += 8)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                            acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 32));
-                            acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 48));
-                            acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                            var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 64));
-                            acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                            var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 80));
-                            acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                            var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 96));
-                            acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                            var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
-                            acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
-                        }
-                        for (nuint k = kEnd; k < (nuint)count; k++)
-                        {
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                            acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                        }
-                        acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    }
-                }
-
-                /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
-                /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector512"/>.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
-                {
-                    nuint blocked = (nuint)(count - count % 6);
-                    {
-                        const nuint n = 0;
-                        for (nuint m = 0; m < blocked; m += 6)
-                        {
-                            ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                            global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            {
-                                var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 1));
-                                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 17));
-                                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 33));
-                                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 49));
-                                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 65));
-                                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 81));
-                                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                            }
-                            ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                        }
-                    }
-                    for (nuint m = blocked; m < (nuint)count; m++)
-                    {
-                        Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
-                    }
-                }
-
-                /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
-                /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-                [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-                [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-                internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
-                {
-                    {
-                        const nuint n = 0;
-                        global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                        acc0_0 = acc0_0 + acc1_0;
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                    }
-                }
-
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer0ForwardRowVector512(ref Unsafe.Add(ref a, m * 3), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
+
+        /// <summary>Layer 0 forward: c[m][0..16) = ELU(a[m] * W0^T + b0), a[m] has 3 values. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                acc0_0 = (acc0_0 + acc1_0) + acc2_0;
+                Vector512.StoreUnsafe(VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]).</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardTrainingRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            {
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 3);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 3));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 6));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 9));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 12));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 15));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 4));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 7));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 10));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 13));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 5));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 8));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 11));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 14));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.ELU(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0)), 1f), ref outputRow, (nuint)(0));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer0ForwardTrainingRowVector512(ref Unsafe.Add(ref a, m * 3), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 0 training forward: z[m] = a[m] * W0^T + b0, c[m] = ELU(z[m]). One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                acc0_0 = (acc0_0 + acc1_0) + acc2_0;
+                Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.ELU(acc0_0, 1f), ref c, (nuint)(n));
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i.</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint m = 0; m < 3; m++)
+            {
+                Layer0WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 3 inputs i. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
+                {
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 3));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 3));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 6));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 9));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 12));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 15));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 18));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 3 + 21));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                }
+                for (nuint k = kEnd; k < (nuint)count; k++)
+                {
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 3));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                }
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+            }
+        }
+
+        // ---- Layer 1: Dense 4 -> 2, bias, activation GELU (weights W1^T[4x16] at 64, bias b1[16] at 128) ----
+
+        /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values.</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            {
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 18));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 34));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 50));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 66));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 82));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 3));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 19));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 35));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 51));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 67));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 83));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.GELU(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 forward: c[m][0..16) = GELU(a[m] * W1^T + b1), a[m] has 4 values. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
+                Vector512.StoreUnsafe(VectorMath.GELU(acc0_0), ref c, (nuint)(n));
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]).</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardTrainingRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingVector512(ref float a, ref float b, ref float bias, ref float c, ref float z, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            {
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 32));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 2));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 18));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 34));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 50));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 66));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 82));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 3));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 19));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 35));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 51));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 67));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 83));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    ref float zBlock = ref Unsafe.Add(ref z, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref zBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref zBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref zBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref zBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref zBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref zBlock, (nuint)(80));
+                    for (nuint r = 0; r < 6; r++)
+                    {
+                        ref float sourceRow = ref Unsafe.Add(ref zBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.GELU(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                    }
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1ForwardTrainingRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16), ref Unsafe.Add(ref z, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 training forward: z[m] = a[m] * W1^T + b1, c[m] = GELU(z[m]). One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1ForwardTrainingRowVector512(ref float a, ref float b, ref float bias, ref float c, ref float z)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
+                Vector512.StoreUnsafe(acc0_0, ref z, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.GELU(acc0_0), ref c, (nuint)(n));
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i.</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
+        {
+            for (nuint m = 0; m < 4; m++)
+            {
+                Layer1WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
+            }
+        }
+
+        /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 4 inputs i. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                nuint kEnd = (nuint)(count - count % 8);
+                for (nuint k = 0; k < kEnd; k += 8)
+                {
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 32));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 48));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 64));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 80));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 96));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 112));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                }
+                for (nuint k = kEnd; k < (nuint)count; k++)
+                {
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                }
+                acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs.</summary>
+        /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector512"/>.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
+        {
+            nuint blocked = (nuint)(count - count % 6);
+            {
+                const nuint n = 0;
+                for (nuint m = 0; m < blocked; m += 6)
+                {
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    {
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 1));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 17));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 33));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 49));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 65));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 81));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                    }
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                }
+            }
+            for (nuint m = blocked; m < (nuint)count; m++)
+            {
+                Layer1InputGradientRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
+            }
+        }
+
+        /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 2 outputs. One row.</summary>
+        /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
+        {
+            {
+                const nuint n = 0;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc0_0 = acc0_0 + acc1_0;
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+            }
+        }
+
     }
 }

@@ -25,19 +25,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
                     }
                     else
                     {
-                        Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
                     }
                 }
 
@@ -48,19 +48,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
                     }
                     else
                     {
-                        Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
                     }
                 }
 
@@ -71,19 +71,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else
                     {
-                        Layer0ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                 }
 
@@ -94,19 +94,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else
                     {
-                        Layer0ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
                     }
                 }
 
@@ -117,19 +117,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0WeightGradientVector512(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientVector512(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0WeightGradientVector256(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientVector256(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0WeightGradientVector128(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientVector128(ref a, ref b, ref c, count);
                     }
                     else
                     {
-                        Layer0WeightGradientScalar(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientScalar(ref a, ref b, ref c, count);
                     }
                 }
 
@@ -140,19 +140,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
                     }
                     else
                     {
-                        Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
                     }
                 }
 
@@ -163,19 +163,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
                     }
                     else
                     {
-                        Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
                     }
                 }
 
@@ -186,19 +186,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
                     }
                     else
                     {
-                        Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
                     }
                 }
 
@@ -209,19 +209,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingVector512(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingVector256(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingVector128(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                     else
                     {
-                        Layer1ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingScalar(ref a, ref b, ref bias, ref c, ref z, count);
                     }
                 }
 
@@ -232,19 +232,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingRowVector512(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingRowVector256(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingRowVector128(ref a, ref b, ref bias, ref c, ref z);
                     }
                     else
                     {
-                        Layer1ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1ForwardTrainingRowScalar(ref a, ref b, ref bias, ref c, ref z);
                     }
                 }
 
@@ -255,19 +255,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1WeightGradientVector512(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientVector512(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1WeightGradientVector256(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientVector256(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1WeightGradientVector128(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientVector128(ref a, ref b, ref c, count);
                     }
                     else
                     {
-                        Layer1WeightGradientScalar(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientScalar(ref a, ref b, ref c, count);
                     }
                 }
 
@@ -278,19 +278,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
                     }
                     else
                     {
-                        Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
                     }
                 }
 
@@ -301,19 +301,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1InputGradientVector512(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientVector512(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1InputGradientVector256(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientVector256(ref a, ref b, ref c, count);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1InputGradientVector128(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientVector128(ref a, ref b, ref c, count);
                     }
                     else
                     {
-                        Layer1InputGradientScalar(ref a, ref b, ref c, count);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientScalar(ref a, ref b, ref c, count);
                     }
                 }
 
@@ -324,19 +324,19 @@ namespace Demo.Models
                 {
                     if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
                     {
-                        Layer1InputGradientRowVector512(ref a, ref b, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientRowVector512(ref a, ref b, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                     {
-                        Layer1InputGradientRowVector256(ref a, ref b, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientRowVector256(ref a, ref b, ref c);
                     }
                     else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
                     {
-                        Layer1InputGradientRowVector128(ref a, ref b, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientRowVector128(ref a, ref b, ref c);
                     }
                     else
                     {
-                        Layer1InputGradientRowScalar(ref a, ref b, ref c);
+                        global::StaticNN.Generated.Demo_Models_Zoo_RegressorKernels.Layer1InputGradientRowScalar(ref a, ref b, ref c);
                     }
                 }
 

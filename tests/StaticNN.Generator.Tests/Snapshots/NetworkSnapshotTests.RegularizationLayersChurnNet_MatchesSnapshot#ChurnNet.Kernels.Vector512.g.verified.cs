@@ -3,9 +3,19 @@
 // StaticNN.Generator: Vector512 kernels of network 'ChurnNet'.
 #nullable enable
 
-partial class ChurnNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    /// <summary>The kernels of network <c>ChurnNet</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>
+    [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    internal static partial class ChurnNetKernels
     {
         // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +25,8 @@ partial class ChurnNet
 
         /// <summary>Layer 0 forward: c[m][0..64) = ReLU(a[m] * W0^T + b0), a[m] has 20 values.</summary>
         /// <remarks>Blocks of 6 rows x 64 columns (24 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,244 +34,244 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 20);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 20);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    Vector512<float> acc0_2 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
+                    Vector512<float> acc0_3 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
                     for (nuint k = 0; k < 20; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 20));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
-                        acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 40));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        acc2_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
-                        acc2_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 60));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        acc3_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
-                        acc3_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        acc4_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
-                        acc4_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 100));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
-                        acc5_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
-                        acc5_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
+                        var w2 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
+                        var w3 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        acc0_2 = Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
+                        acc0_3 = Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 20));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        acc1_2 = Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
+                        acc1_3 = Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 40));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        acc2_2 = Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
+                        acc2_3 = Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 60));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        acc3_2 = Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
+                        acc3_3 = Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        acc4_2 = Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
+                        acc4_3 = Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 100));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        acc5_2 = Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
+                        acc5_3 = Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_2), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_3), ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_1), ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_2), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_3), ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_1), ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_2), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_3), ref cBlock, (nuint)(176));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(192));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_1), ref cBlock, (nuint)(208));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_2), ref cBlock, (nuint)(224));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_3), ref cBlock, (nuint)(240));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(256));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_1), ref cBlock, (nuint)(272));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_2), ref cBlock, (nuint)(288));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_3), ref cBlock, (nuint)(304));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(320));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(336));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_2), ref cBlock, (nuint)(352));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_3), ref cBlock, (nuint)(368));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 64 + n);
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_1), ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_2), ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_3), ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_1), ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_2), ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_3), ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_1), ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_2), ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_3), ref cBlock, (nuint)(176));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(192));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_1), ref cBlock, (nuint)(208));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_2), ref cBlock, (nuint)(224));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_3), ref cBlock, (nuint)(240));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(256));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_1), ref cBlock, (nuint)(272));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_2), ref cBlock, (nuint)(288));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_3), ref cBlock, (nuint)(304));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(320));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(336));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_2), ref cBlock, (nuint)(352));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_3), ref cBlock, (nuint)(368));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 20), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64));
+                Layer0ForwardRowVector512(ref Unsafe.Add(ref a, m * 20), ref b, ref bias, ref Unsafe.Add(ref c, m * 64));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..64) = ReLU(a[m] * W0^T + b0), a[m] has 20 values. One row.</summary>
         /// <remarks>Tiles of 64 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = Vector512<float>.Zero;
+                Vector512<float> acc0_2 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 32)), acc1_2 = Vector512<float>.Zero;
+                Vector512<float> acc0_3 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 48)), acc1_3 = Vector512<float>.Zero;
                 for (nuint k = 0; k < 20; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
+                    acc0_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
+                    acc0_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
+                    acc1_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
+                    acc1_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 16));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_2), ref c, (nuint)(n + 32));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_2), ref c, (nuint)(n + 32));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_3), ref c, (nuint)(n + 48));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_3), ref c, (nuint)(n + 48));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..64) = sum over samples m of a[m][i] * delta0[m], for the 20 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 64 columns (24 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 18; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    Vector512<float> acc0_2 = Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
+                    Vector512<float> acc0_3 = Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
-                        acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        acc2_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
-                        acc2_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        acc3_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
-                        acc3_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        acc4_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
-                        acc4_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 20 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
-                        acc5_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
-                        acc5_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
+                        var w2 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
+                        var w3 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        acc0_2 = Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
+                        acc0_3 = Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        acc1_2 = Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
+                        acc1_3 = Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        acc2_2 = Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
+                        acc2_3 = Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        acc3_2 = Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
+                        acc3_3 = Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        acc4_2 = Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
+                        acc4_3 = Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 20 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        acc5_2 = Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
+                        acc5_3 = Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref cBlock, (nuint)(176));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(192));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(208));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref cBlock, (nuint)(224));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref cBlock, (nuint)(240));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(256));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(272));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref cBlock, (nuint)(288));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref cBlock, (nuint)(304));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(320));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(336));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref cBlock, (nuint)(352));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 64 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc0_2, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc0_3, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc1_2, ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc1_3, ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc2_2, ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc2_3, ref cBlock, (nuint)(176));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(192));
+                    Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(208));
+                    Vector512.StoreUnsafe(acc3_2, ref cBlock, (nuint)(224));
+                    Vector512.StoreUnsafe(acc3_3, ref cBlock, (nuint)(240));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(256));
+                    Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(272));
+                    Vector512.StoreUnsafe(acc4_2, ref cBlock, (nuint)(288));
+                    Vector512.StoreUnsafe(acc4_3, ref cBlock, (nuint)(304));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(320));
+                    Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(336));
+                    Vector512.StoreUnsafe(acc5_2, ref cBlock, (nuint)(352));
+                    Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
                 }
             }
             for (nuint m = 18; m < 20; m++)
             {
-                Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64), count);
+                Layer0WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 64), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..64) = sum over samples m of a[m][i] * delta0[m], for the 20 inputs i. One row.</summary>
         /// <remarks>Tiles of 64 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero;
+                Vector512<float> acc0_2 = Vector512<float>.Zero, acc1_2 = Vector512<float>.Zero;
+                Vector512<float> acc0_3 = Vector512<float>.Zero, acc1_3 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 2);
                 for (nuint k = 0; k < kEnd; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 20));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 20 + 20));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 20));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
+                    acc0_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
+                    acc0_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 20 + 20));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
+                    acc1_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
+                    acc1_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 20));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 20));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
+                    acc0_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
+                    acc0_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c, (nuint)(n + 32));
+                Vector512.StoreUnsafe(acc0_2, ref c, (nuint)(n + 32));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c, (nuint)(n + 48));
+                Vector512.StoreUnsafe(acc0_3, ref c, (nuint)(n + 48));
             }
         }
 
@@ -269,8 +279,8 @@ partial class ChurnNet
 
         /// <summary>Layer 3 forward: c[m][0..32) = ReLU(a[m] * W3^T + b3), a[m] has 64 values.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer3ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -278,185 +288,185 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 64);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 64);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 64; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 192));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 256));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 320));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 192));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 256));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 320));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc1_1), ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc2_1), ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc3_1), ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc4_1), ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc0_1), ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_0), ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc1_1), ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_0), ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc2_1), ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_0), ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc3_1), ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_0), ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc4_1), ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_0), ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(VectorMath.ReLU(acc5_1), ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer3ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 64), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer3ForwardRowVector512(ref Unsafe.Add(ref a, m * 64), ref b, ref bias, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 3 forward: c[m][0..32) = ReLU(a[m] * W3^T + b3), a[m] has 64 values. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512.LoadUnsafe(ref bias, (nuint)(n + 16)), acc1_1 = Vector512<float>.Zero, acc2_1 = Vector512<float>.Zero, acc3_1 = Vector512<float>.Zero;
                 for (nuint k = 0; k < 64; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 2));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 3));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k + 2));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
+                    acc2_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k + 3));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
+                    acc3_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_0), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(VectorMath.ReLU(acc0_1), ref c, (nuint)(n + 16));
             }
         }
 
         /// <summary>Layer 3 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta3[m], for the 64 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer3WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 60; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 64 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 64 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = 60; m < 64; m++)
             {
-                Layer3WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32), count);
+                Layer3WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 32), count);
             }
         }
 
         /// <summary>Layer 3 weight gradient: c[i][0..32) = sum over samples m of a[m][i] * delta3[m], for the 64 inputs i. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero, acc2_1 = Vector512<float>.Zero, acc3_1 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 4);
                 for (nuint k = 0; k < kEnd; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64 + 64));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64 + 128));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64 + 192));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 64));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 64 + 64));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 32)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 48)), x1, acc1_1);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 64 + 128));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 64)), x2, acc2_0);
+                    acc2_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 80)), x2, acc2_1);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 64 + 192));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 96)), x3, acc3_0);
+                    acc3_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 112)), x3, acc3_1);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 64));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 64));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 32 + n + 16)), x0, acc0_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
 
         /// <summary>Layer 3 input gradient: c[m][0..64) = delta3[m] * W3, over its 32 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 64 columns (24 accumulators); leftover rows go to <see cref="Layer3InputGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -464,114 +474,114 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    Vector512<float> acc0_2 = Vector512<float>.Zero, acc1_2 = acc0_2, acc2_2 = acc0_2, acc3_2 = acc0_2, acc4_2 = acc0_2, acc5_2 = acc0_2;
+                    Vector512<float> acc0_3 = Vector512<float>.Zero, acc1_3 = acc0_3, acc2_3 = acc0_3, acc3_3 = acc0_3, acc4_3 = acc0_3, acc5_3 = acc0_3;
                     for (nuint k = 0; k < 32; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
-                        var w2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
-                        var w3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
-                        acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
-                        acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        acc2_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
-                        acc2_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 96));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        acc3_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
-                        acc3_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        acc4_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
-                        acc4_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 160));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
-                        acc5_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
-                        acc5_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16));
+                        var w2 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32));
+                        var w3 = Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        acc0_2 = Avx512F.FusedMultiplyAdd(w2, x0, acc0_2);
+                        acc0_3 = Avx512F.FusedMultiplyAdd(w3, x0, acc0_3);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        acc1_2 = Avx512F.FusedMultiplyAdd(w2, x1, acc1_2);
+                        acc1_3 = Avx512F.FusedMultiplyAdd(w3, x1, acc1_3);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        acc2_2 = Avx512F.FusedMultiplyAdd(w2, x2, acc2_2);
+                        acc2_3 = Avx512F.FusedMultiplyAdd(w3, x2, acc2_3);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 96));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        acc3_2 = Avx512F.FusedMultiplyAdd(w2, x3, acc3_2);
+                        acc3_3 = Avx512F.FusedMultiplyAdd(w3, x3, acc3_3);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        acc4_2 = Avx512F.FusedMultiplyAdd(w2, x4, acc4_2);
+                        acc4_3 = Avx512F.FusedMultiplyAdd(w3, x4, acc4_3);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 160));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        acc5_2 = Avx512F.FusedMultiplyAdd(w2, x5, acc5_2);
+                        acc5_3 = Avx512F.FusedMultiplyAdd(w3, x5, acc5_3);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_2, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_3, ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_2, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_3, ref cBlock, (nuint)(176));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(192));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(208));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_2, ref cBlock, (nuint)(224));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_3, ref cBlock, (nuint)(240));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(256));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(272));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_2, ref cBlock, (nuint)(288));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_3, ref cBlock, (nuint)(304));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(320));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(336));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_2, ref cBlock, (nuint)(352));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 64 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc0_2, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc0_3, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc1_2, ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc1_3, ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc2_2, ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc2_3, ref cBlock, (nuint)(176));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(192));
+                    Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(208));
+                    Vector512.StoreUnsafe(acc3_2, ref cBlock, (nuint)(224));
+                    Vector512.StoreUnsafe(acc3_3, ref cBlock, (nuint)(240));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(256));
+                    Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(272));
+                    Vector512.StoreUnsafe(acc4_2, ref cBlock, (nuint)(288));
+                    Vector512.StoreUnsafe(acc4_3, ref cBlock, (nuint)(304));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(320));
+                    Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(336));
+                    Vector512.StoreUnsafe(acc5_2, ref cBlock, (nuint)(352));
+                    Vector512.StoreUnsafe(acc5_3, ref cBlock, (nuint)(368));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer3InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 64));
+                Layer3InputGradientRowVector512(ref Unsafe.Add(ref a, m * 32), ref b, ref Unsafe.Add(ref c, m * 64));
             }
         }
 
         /// <summary>Layer 3 input gradient: c[m][0..64) = delta3[m] * W3, over its 32 outputs. One row.</summary>
         /// <remarks>Tiles of 64 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer3InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = Vector512<float>.Zero;
+                Vector512<float> acc0_2 = Vector512<float>.Zero, acc1_2 = Vector512<float>.Zero;
+                Vector512<float> acc0_3 = Vector512<float>.Zero, acc1_3 = Vector512<float>.Zero;
                 for (nuint k = 0; k < 32; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n)), x0, acc0_0);
+                    acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 16)), x0, acc0_1);
+                    acc0_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 32)), x0, acc0_2);
+                    acc0_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 48)), x0, acc0_3);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 64)), x1, acc1_0);
+                    acc1_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 80)), x1, acc1_1);
+                    acc1_2 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 96)), x1, acc1_2);
+                    acc1_3 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 64 + n + 112)), x1, acc1_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_2, ref c, (nuint)(n + 32));
+                Vector512.StoreUnsafe(acc0_2, ref c, (nuint)(n + 32));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_3, ref c, (nuint)(n + 48));
+                Vector512.StoreUnsafe(acc0_3, ref c, (nuint)(n + 48));
             }
         }
 
@@ -579,8 +589,8 @@ partial class ChurnNet
 
         /// <summary>Layer 5 forward: c[m][0..16) = Sigmoid(a[m] * W5^T + b5), a[m] has 32 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer5ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -588,82 +598,82 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 32; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 96));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 160));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 96));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 160));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.Sigmoid(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer5ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer5ForwardRowVector512(ref Unsafe.Add(ref a, m * 32), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 5 forward: c[m][0..16) = Sigmoid(a[m] * W5^T + b5), a[m] has 32 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 for (nuint k = 0; k < 32; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 2));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 3));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 4));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 5));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 6));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 7));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k + 2));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k + 3));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k + 4));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k + 5));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k + 6));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k + 7));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 5 logits (the loss applies Sigmoid itself): c[m] = a[m] * W5^T + b5.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer5ForwardLogitsRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardLogitsVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -671,158 +681,158 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 32);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 32; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 96));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 128));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 160));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 96));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 128));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 160));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer5ForwardLogitsRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 32), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer5ForwardLogitsRowVector512(ref Unsafe.Add(ref a, m * 32), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 5 logits (the loss applies Sigmoid itself): c[m] = a[m] * W5^T + b5. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5ForwardLogitsRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 for (nuint k = 0; k < 32; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 1));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 2));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 3));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 4));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 5));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 6));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k + 7));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k + 1));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k + 2));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k + 3));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k + 4));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k + 5));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k + 6));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k + 7));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 5 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta5[m], for the 32 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer5WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 30; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 32 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 32 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = 30; m < 32; m++)
             {
-                Layer5WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer5WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 5 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta5[m], for the 32 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 32));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 64));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 96));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 128));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 160));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 192));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32 + 224));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 32));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 64));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 96));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 128));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 160));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 192));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 32 + 224));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 32));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 32));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 5 input gradient: c[m][0..32) = delta5[m] * W5, over its 1 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 32 columns (12 accumulators); leftover rows go to <see cref="Layer5InputGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -830,67 +840,67 @@ partial class ChurnNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector512<float> acc0_1 = Vector512<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector512.LoadUnsafe(ref b, (nuint)(n + 16));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Avx512F.FusedMultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Avx512F.FusedMultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Avx512F.FusedMultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Avx512F.FusedMultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Avx512F.FusedMultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Avx512F.FusedMultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 32 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc0_1, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc1_1, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc2_1, ref cBlock, (nuint)(80));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(96));
+                    Vector512.StoreUnsafe(acc3_1, ref cBlock, (nuint)(112));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(128));
+                    Vector512.StoreUnsafe(acc4_1, ref cBlock, (nuint)(144));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(160));
+                    Vector512.StoreUnsafe(acc5_1, ref cBlock, (nuint)(176));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer5InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 32));
+                Layer5InputGradientRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 32));
             }
         }
 
         /// <summary>Layer 5 input gradient: c[m][0..32) = delta5[m] * W5, over its 1 outputs. One row.</summary>
         /// <remarks>Tiles of 32 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer5InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
+                Vector512<float> acc0_0 = Vector512<float>.Zero;
+                Vector512<float> acc0_1 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x0, acc0_1);
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_1, ref c, (nuint)(n + 16));
             }
         }
 

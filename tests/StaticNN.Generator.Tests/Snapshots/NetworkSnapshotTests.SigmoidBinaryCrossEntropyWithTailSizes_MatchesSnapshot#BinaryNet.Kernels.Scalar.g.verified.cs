@@ -3,9 +3,16 @@
 // StaticNN.Generator: Scalar kernels of network 'BinaryNet'.
 #nullable enable
 
-partial class BinaryNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class BinaryNetKernels
     {
         // Scalar path (no SIMD: plain float arithmetic, 2 rows x 4 columns per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +22,8 @@ partial class BinaryNet
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0ForwardRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -24,161 +31,161 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
-                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 7);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
                     for (nuint k = 0; k < 7; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 7);
+                        var x1 = Unsafe.Add(ref aBlock, k + 7);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                     for (nuint r = 0; r < 2; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.Tanh(Unsafe.Add(ref sourceRow, 0));
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.Tanh(Unsafe.Add(ref sourceRow, 1));
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.Tanh(Unsafe.Add(ref sourceRow, 2));
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.Tanh(Unsafe.Add(ref sourceRow, 3));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer0ForwardRowScalar(ref Unsafe.Add(ref a, m * 7), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
-                float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48) * x3;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                var x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64) * x4;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65) * x4;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66) * x4;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67) * x4;
-                var x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 80) * x5;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 81) * x5;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 82) * x5;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 83) * x5;
-                var x6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96) * x6;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x6;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x6;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x6;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Tanh(acc0_0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Tanh(acc0_1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Tanh(acc0_2);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Tanh(acc0_3);
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 48) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 49) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 50) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 51) * x3;
+                var x4 = Unsafe.Add(ref a, 4);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 64) * x4;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 65) * x4;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 66) * x4;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 67) * x4;
+                var x5 = Unsafe.Add(ref a, 5);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 80) * x5;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 81) * x5;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 82) * x5;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 83) * x5;
+                var x6 = Unsafe.Add(ref a, 6);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 96) * x6;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 97) * x6;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 98) * x6;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 99) * x6;
+                Unsafe.Add(ref c, n) = VectorMath.Tanh(acc0_0);
+                Unsafe.Add(ref c, n + 1) = VectorMath.Tanh(acc0_1);
+                Unsafe.Add(ref c, n + 2) = VectorMath.Tanh(acc0_2);
+                Unsafe.Add(ref c, n + 3) = VectorMath.Tanh(acc0_3);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
                 for (nuint m = 0; m < 6; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 7);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 1);
+                        var x1 = Unsafe.Add(ref aBlock, k * 7 + 1);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = 6; m < 7; m++)
             {
-                Layer0WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer0WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
@@ -189,16 +196,16 @@ partial class BinaryNet
                 float acc0_3 = 0f;
                 for (nuint k = 0; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7);
-                    acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                    acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                    acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                    acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                    var x0 = Unsafe.Add(ref a, k * 7);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
@@ -206,8 +213,8 @@ partial class BinaryNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -215,122 +222,122 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16);
+                        var x1 = Unsafe.Add(ref aBlock, k + 16);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                     for (nuint r = 0; r < 2; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 0) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 0));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 1));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 2));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3) = global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceRow, 3));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Unsafe.Add(ref outputRow, 0) = VectorMath.Sigmoid(Unsafe.Add(ref sourceRow, 0));
+                        Unsafe.Add(ref outputRow, 1) = VectorMath.Sigmoid(Unsafe.Add(ref sourceRow, 1));
+                        Unsafe.Add(ref outputRow, 2) = VectorMath.Sigmoid(Unsafe.Add(ref sourceRow, 2));
+                        Unsafe.Add(ref outputRow, 3) = VectorMath.Sigmoid(Unsafe.Add(ref sourceRow, 3));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
-                float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48) * x3;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                var x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64) * x4;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65) * x4;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66) * x4;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67) * x4;
-                var x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 80) * x5;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 81) * x5;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 82) * x5;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 83) * x5;
-                var x6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96) * x6;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x6;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x6;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x6;
-                var x7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 112) * x7;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 113) * x7;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 114) * x7;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 115) * x7;
-                var x8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128) * x8;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129) * x8;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130) * x8;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131) * x8;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_2);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = global::StaticNN.Activations.VectorMath.Sigmoid(acc0_3);
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 48) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 49) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 50) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 51) * x3;
+                var x4 = Unsafe.Add(ref a, 4);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 64) * x4;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 65) * x4;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 66) * x4;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 67) * x4;
+                var x5 = Unsafe.Add(ref a, 5);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 80) * x5;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 81) * x5;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 82) * x5;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 83) * x5;
+                var x6 = Unsafe.Add(ref a, 6);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 96) * x6;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 97) * x6;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 98) * x6;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 99) * x6;
+                var x7 = Unsafe.Add(ref a, 7);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 112) * x7;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 113) * x7;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 114) * x7;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 115) * x7;
+                var x8 = Unsafe.Add(ref a, 8);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 128) * x8;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 129) * x8;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 130) * x8;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 131) * x8;
+                Unsafe.Add(ref c, n) = VectorMath.Sigmoid(acc0_0);
+                Unsafe.Add(ref c, n + 1) = VectorMath.Sigmoid(acc0_1);
+                Unsafe.Add(ref c, n + 2) = VectorMath.Sigmoid(acc0_2);
+                Unsafe.Add(ref c, n + 3) = VectorMath.Sigmoid(acc0_3);
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1ForwardLogitsRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsScalar(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -338,162 +345,162 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
-                    float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
-                    float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
-                    float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    float acc0_0 = Unsafe.Add(ref bias, n), acc1_0 = acc0_0;
+                    float acc0_1 = Unsafe.Add(ref bias, n + 1), acc1_1 = acc0_1;
+                    float acc0_2 = Unsafe.Add(ref bias, n + 2), acc1_2 = acc0_2;
+                    float acc0_3 = Unsafe.Add(ref bias, n + 3), acc1_3 = acc0_3;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16);
+                        var x1 = Unsafe.Add(ref aBlock, k + 16);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardLogitsRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardLogitsRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsRowScalar(ref float a, ref float b, ref float bias, ref float c)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
-                float acc0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n);
-                float acc0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 1);
-                float acc0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 2);
-                float acc0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, n + 3);
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 16) * x1;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 17) * x1;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 18) * x1;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 19) * x1;
-                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 32) * x2;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 33) * x2;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 34) * x2;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 35) * x2;
-                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 48) * x3;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 49) * x3;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 50) * x3;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 51) * x3;
-                var x4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 64) * x4;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 65) * x4;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 66) * x4;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 67) * x4;
-                var x5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 80) * x5;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 81) * x5;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 82) * x5;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 83) * x5;
-                var x6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 96) * x6;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 97) * x6;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 98) * x6;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 99) * x6;
-                var x7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 112) * x7;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 113) * x7;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 114) * x7;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 115) * x7;
-                var x8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 128) * x8;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 129) * x8;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 130) * x8;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 131) * x8;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                float acc0_0 = Unsafe.Add(ref bias, n);
+                float acc0_1 = Unsafe.Add(ref bias, n + 1);
+                float acc0_2 = Unsafe.Add(ref bias, n + 2);
+                float acc0_3 = Unsafe.Add(ref bias, n + 3);
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                var x1 = Unsafe.Add(ref a, 1);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 16) * x1;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 17) * x1;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 18) * x1;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 19) * x1;
+                var x2 = Unsafe.Add(ref a, 2);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 32) * x2;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 33) * x2;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 34) * x2;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 35) * x2;
+                var x3 = Unsafe.Add(ref a, 3);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 48) * x3;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 49) * x3;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 50) * x3;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 51) * x3;
+                var x4 = Unsafe.Add(ref a, 4);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 64) * x4;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 65) * x4;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 66) * x4;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 67) * x4;
+                var x5 = Unsafe.Add(ref a, 5);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 80) * x5;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 81) * x5;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 82) * x5;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 83) * x5;
+                var x6 = Unsafe.Add(ref a, 6);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 96) * x6;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 97) * x6;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 98) * x6;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 99) * x6;
+                var x7 = Unsafe.Add(ref a, 7);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 112) * x7;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 113) * x7;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 114) * x7;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 115) * x7;
+                var x8 = Unsafe.Add(ref a, 8);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n + 128) * x8;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 129) * x8;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 130) * x8;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 131) * x8;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
             {
                 for (nuint m = 0; m < 8; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16);
+                        var w0 = Unsafe.Add(ref b, k * 16 + n);
+                        var w1 = Unsafe.Add(ref b, k * 16 + n + 1);
+                        var w2 = Unsafe.Add(ref b, k * 16 + n + 2);
+                        var w3 = Unsafe.Add(ref b, k * 16 + n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, k * 16);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1);
+                        var x1 = Unsafe.Add(ref aBlock, k * 16 + 1);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = 8; m < 9; m++)
             {
-                Layer1WeightGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowScalar(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowScalar(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 4)
@@ -504,23 +511,23 @@ partial class BinaryNet
                 float acc0_3 = 0f;
                 for (nuint k = 0; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16);
-                    acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n) * x0;
-                    acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 1) * x0;
-                    acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 2) * x0;
-                    acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, k * 16 + n + 3) * x0;
+                    var x0 = Unsafe.Add(ref a, k * 16);
+                    acc0_0 = acc0_0 + Unsafe.Add(ref b, k * 16 + n) * x0;
+                    acc0_1 = acc0_1 + Unsafe.Add(ref b, k * 16 + n + 1) * x0;
+                    acc0_2 = acc0_2 + Unsafe.Add(ref b, k * 16 + n + 2) * x0;
+                    acc0_3 = acc0_3 + Unsafe.Add(ref b, k * 16 + n + 3) * x0;
                 }
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs.</summary>
         /// <remarks>Blocks of 2 rows x 4 columns (8 accumulators); leftover rows go to <see cref="Layer1InputGradientRowScalar"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientScalar(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 2);
@@ -528,48 +535,48 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 2)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
                     float acc0_0 = 0f, acc1_0 = acc0_0;
                     float acc0_1 = 0f, acc1_1 = acc0_1;
                     float acc0_2 = 0f, acc1_2 = acc0_2;
                     float acc0_3 = 0f, acc1_3 = acc0_3;
                     {
-                        var w0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n);
-                        var w1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1);
-                        var w2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2);
-                        var w3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3);
-                        var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0);
+                        var w0 = Unsafe.Add(ref b, n);
+                        var w1 = Unsafe.Add(ref b, n + 1);
+                        var w2 = Unsafe.Add(ref b, n + 2);
+                        var w3 = Unsafe.Add(ref b, n + 3);
+                        var x0 = Unsafe.Add(ref aBlock, 0);
                         acc0_0 = acc0_0 + w0 * x0;
                         acc0_1 = acc0_1 + w1 * x0;
                         acc0_2 = acc0_2 + w2 * x0;
                         acc0_3 = acc0_3 + w3 * x0;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16);
+                        var x1 = Unsafe.Add(ref aBlock, 16);
                         acc1_0 = acc1_0 + w0 * x1;
                         acc1_1 = acc1_1 + w1 * x1;
                         acc1_2 = acc1_2 + w2 * x1;
                         acc1_3 = acc1_3 + w3 * x1;
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 0) = acc0_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 1) = acc0_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 2) = acc0_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 3) = acc0_3;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 16) = acc1_0;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 17) = acc1_1;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 18) = acc1_2;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, 19) = acc1_3;
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Unsafe.Add(ref cBlock, 0) = acc0_0;
+                    Unsafe.Add(ref cBlock, 1) = acc0_1;
+                    Unsafe.Add(ref cBlock, 2) = acc0_2;
+                    Unsafe.Add(ref cBlock, 3) = acc0_3;
+                    Unsafe.Add(ref cBlock, 16) = acc1_0;
+                    Unsafe.Add(ref cBlock, 17) = acc1_1;
+                    Unsafe.Add(ref cBlock, 18) = acc1_2;
+                    Unsafe.Add(ref cBlock, 19) = acc1_3;
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowScalar(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1InputGradientRowScalar(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs. One row.</summary>
         /// <remarks>Tiles of 4 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowScalar(ref float a, ref float b, ref float c)
         {
             for (nuint n = 0; n < 16; n += 4)
@@ -578,15 +585,15 @@ partial class BinaryNet
                 float acc0_1 = 0f;
                 float acc0_2 = 0f;
                 float acc0_3 = 0f;
-                var x0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0);
-                acc0_0 = acc0_0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n) * x0;
-                acc0_1 = acc0_1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 1) * x0;
-                acc0_2 = acc0_2 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 2) * x0;
-                acc0_3 = acc0_3 + global::System.Runtime.CompilerServices.Unsafe.Add(ref b, n + 3) * x0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n) = acc0_0;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 1) = acc0_1;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 2) = acc0_2;
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref c, n + 3) = acc0_3;
+                var x0 = Unsafe.Add(ref a, 0);
+                acc0_0 = acc0_0 + Unsafe.Add(ref b, n) * x0;
+                acc0_1 = acc0_1 + Unsafe.Add(ref b, n + 1) * x0;
+                acc0_2 = acc0_2 + Unsafe.Add(ref b, n + 2) * x0;
+                acc0_3 = acc0_3 + Unsafe.Add(ref b, n + 3) * x0;
+                Unsafe.Add(ref c, n) = acc0_0;
+                Unsafe.Add(ref c, n + 1) = acc0_1;
+                Unsafe.Add(ref c, n + 2) = acc0_2;
+                Unsafe.Add(ref c, n + 3) = acc0_3;
             }
         }
 

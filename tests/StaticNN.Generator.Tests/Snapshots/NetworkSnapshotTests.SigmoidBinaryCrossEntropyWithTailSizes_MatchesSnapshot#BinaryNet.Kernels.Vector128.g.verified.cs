@@ -3,9 +3,16 @@
 // StaticNN.Generator: Vector128 kernels of network 'BinaryNet'.
 #nullable enable
 
-partial class BinaryNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class BinaryNetKernels
     {
         // Vector128 path (SSE / NEON: 16 xmm registers; 6 rows x 2 xmm = 12 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +22,8 @@ partial class BinaryNet
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,217 +31,217 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 7);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 7; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 7));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 14));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 21));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 28));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 35));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, k + 7));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, k + 14));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, k + 21));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, k + 28));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, k + 35));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.Tanh(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.Tanh(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer0ForwardRowVector128(ref Unsafe.Add(ref a, m * 7), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                var x2 = Vector128.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
+                var x3 = Vector128.Create(Unsafe.Add(ref a, 3));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
+                var x4 = Vector128.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
+                var x5 = Vector128.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
+                var x6 = Vector128.Create(Unsafe.Add(ref a, 6));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
+                Vector128.StoreUnsafe(VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_2), ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(VectorMath.Tanh(acc0_2), ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_3), ref c, (nuint)(n + 12));
+                Vector128.StoreUnsafe(VectorMath.Tanh(acc0_3), ref c, (nuint)(n + 12));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 8)
             {
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7 + 1));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7 + 2));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7 + 3));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7 + 4));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, k * 7 + 5));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
             for (nuint m = 6; m < 7; m++)
             {
-                Layer0WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer0WeightGradientRowVector128(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero, acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero, acc1_3 = Vector128<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 2);
                 for (nuint k = 0; k < kEnd; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 7));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x1 = Vector128.Create(Unsafe.Add(ref a, k * 7 + 7));
+                    acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
+                    acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
+                    acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
             }
         }
 
@@ -242,8 +249,8 @@ partial class BinaryNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -251,132 +258,132 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector128.StoreUnsafe(VectorMath.Sigmoid(Vector128.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector128.StoreUnsafe(VectorMath.Sigmoid(Vector128.LoadUnsafe(ref sourceRow, (nuint)(4))), ref outputRow, (nuint)(4));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 116)), x7, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 124)), x7, acc1_3);
-                var x8 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 132)), x8, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 140)), x8, acc0_3);
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                var x2 = Vector128.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
+                var x3 = Vector128.Create(Unsafe.Add(ref a, 3));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
+                var x4 = Vector128.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
+                var x5 = Vector128.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
+                var x6 = Vector128.Create(Unsafe.Add(ref a, 6));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
+                var x7 = Vector128.Create(Unsafe.Add(ref a, 7));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 116)), x7, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 124)), x7, acc1_3);
+                var x8 = Vector128.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 132)), x8, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 140)), x8, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_2), ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(acc0_2), ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_3), ref c, (nuint)(n + 12));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(acc0_3), ref c, (nuint)(n + 12));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardLogitsRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector128(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -384,227 +391,227 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardLogitsRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardLogitsRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsRowVector128(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
-                var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
-                var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
-                var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
-                var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
-                var x6 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
-                var x7 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 116)), x7, acc1_1);
-                acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc1_2);
-                acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 124)), x7, acc1_3);
-                var x8 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 132)), x8, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 140)), x8, acc0_3);
+                Vector128<float> acc0_0 = Vector128.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 4)), acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128.LoadUnsafe(ref bias, (nuint)(n + 12)), acc1_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                var x1 = Vector128.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 20)), x1, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 28)), x1, acc1_3);
+                var x2 = Vector128.Create(Unsafe.Add(ref a, 2));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 36)), x2, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 44)), x2, acc0_3);
+                var x3 = Vector128.Create(Unsafe.Add(ref a, 3));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 52)), x3, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 60)), x3, acc1_3);
+                var x4 = Vector128.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 68)), x4, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 76)), x4, acc0_3);
+                var x5 = Vector128.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 84)), x5, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 92)), x5, acc1_3);
+                var x6 = Vector128.Create(Unsafe.Add(ref a, 6));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 100)), x6, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 108)), x6, acc0_3);
+                var x7 = Vector128.Create(Unsafe.Add(ref a, 7));
+                acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc1_0);
+                acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 116)), x7, acc1_1);
+                acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc1_2);
+                acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 124)), x7, acc1_3);
+                var x8 = Vector128.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 132)), x8, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 140)), x8, acc0_3);
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector128(ref float a, ref float b, ref float c, int count)
         {
             for (nuint n = 0; n < 16; n += 8)
             {
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16 + 1));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16 + 2));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16 + 3));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16 + 4));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, k * 16 + 5));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
             for (nuint m = 6; m < 9; m++)
             {
-                Layer1WeightGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector128(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector128(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero, acc1_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero, acc1_3 = Vector128<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 2);
                 for (nuint k = 0; k < kEnd; k += 2)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                    acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
-                    acc1_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
-                    acc1_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x1 = Vector128.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 20)), x1, acc1_1);
+                    acc1_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_2);
+                    acc1_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 28)), x1, acc1_3);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
-                    acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
-                    acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
+                    var x0 = Vector128.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 4)), x0, acc0_1);
+                    acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_2);
+                    acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(k * 16 + n + 12)), x0, acc0_3);
                 }
                 acc0_0 = acc0_0 + acc1_0;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = acc0_1 + acc1_1;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
                 acc0_2 = acc0_2 + acc1_2;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
                 acc0_3 = acc0_3 + acc1_3;
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 8 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector128"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector128(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -612,73 +619,73 @@ partial class BinaryNet
             {
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector128<float> acc0_0 = Vector128<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector128<float> acc0_1 = Vector128<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
+                        var w0 = Vector128.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector128.LoadUnsafe(ref b, (nuint)(n + 4));
+                        var x0 = Vector128.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Vector128.MultiplyAddEstimate(w0, x0, acc0_0);
+                        acc0_1 = Vector128.MultiplyAddEstimate(w1, x0, acc0_1);
+                        var x1 = Vector128.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Vector128.MultiplyAddEstimate(w0, x1, acc1_0);
+                        acc1_1 = Vector128.MultiplyAddEstimate(w1, x1, acc1_1);
+                        var x2 = Vector128.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Vector128.MultiplyAddEstimate(w0, x2, acc2_0);
+                        acc2_1 = Vector128.MultiplyAddEstimate(w1, x2, acc2_1);
+                        var x3 = Vector128.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Vector128.MultiplyAddEstimate(w0, x3, acc3_0);
+                        acc3_1 = Vector128.MultiplyAddEstimate(w1, x3, acc3_1);
+                        var x4 = Vector128.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Vector128.MultiplyAddEstimate(w0, x4, acc4_0);
+                        acc4_1 = Vector128.MultiplyAddEstimate(w1, x4, acc4_1);
+                        var x5 = Vector128.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Vector128.MultiplyAddEstimate(w0, x5, acc5_0);
+                        acc5_1 = Vector128.MultiplyAddEstimate(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector128.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector128.StoreUnsafe(acc0_1, ref cBlock, (nuint)(4));
+                    Vector128.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector128.StoreUnsafe(acc1_1, ref cBlock, (nuint)(20));
+                    Vector128.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector128.StoreUnsafe(acc2_1, ref cBlock, (nuint)(36));
+                    Vector128.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector128.StoreUnsafe(acc3_1, ref cBlock, (nuint)(52));
+                    Vector128.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector128.StoreUnsafe(acc4_1, ref cBlock, (nuint)(68));
+                    Vector128.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector128.StoreUnsafe(acc5_1, ref cBlock, (nuint)(84));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector128(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1InputGradientRowVector128(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector128(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> acc0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
-                acc0_2 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
-                acc0_3 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
+                Vector128<float> acc0_0 = Vector128<float>.Zero;
+                Vector128<float> acc0_1 = Vector128<float>.Zero;
+                Vector128<float> acc0_2 = Vector128<float>.Zero;
+                Vector128<float> acc0_3 = Vector128<float>.Zero;
+                var x0 = Vector128.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 4)), x0, acc0_1);
+                acc0_2 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_2);
+                acc0_3 = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref b, (nuint)(n + 12)), x0, acc0_3);
+                Vector128.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector128.StoreUnsafe(acc0_1, ref c, (nuint)(n + 4));
+                Vector128.StoreUnsafe(acc0_2, ref c, (nuint)(n + 8));
+                Vector128.StoreUnsafe(acc0_3, ref c, (nuint)(n + 12));
             }
         }
 

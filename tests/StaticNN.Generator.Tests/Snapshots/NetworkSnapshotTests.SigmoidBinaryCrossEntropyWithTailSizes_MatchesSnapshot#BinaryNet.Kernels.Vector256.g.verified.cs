@@ -3,9 +3,16 @@
 // StaticNN.Generator: Vector256 kernels of network 'BinaryNet'.
 #nullable enable
 
-partial class BinaryNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    internal static partial class BinaryNetKernels
     {
         // Vector256 path (AVX2 + FMA: 16 ymm registers; 6 rows x 2 ymm = 12 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +22,8 @@ partial class BinaryNet
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,191 +31,191 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 7);
+                    Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 7; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 7));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 14));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 21));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 28));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 35));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 7));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 14));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 21));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 28));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 35));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref sourceRow, (nuint)(8))), ref outputRow, (nuint)(8));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector256.StoreUnsafe(VectorMath.Tanh(Vector256.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector256.StoreUnsafe(VectorMath.Tanh(Vector256.LoadUnsafe(ref sourceRow, (nuint)(8))), ref outputRow, (nuint)(8));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer0ForwardRowVector256(ref Unsafe.Add(ref a, m * 7), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
-                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
-                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
+                Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
+                var x2 = Vector256.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
+                var x3 = Vector256.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
+                var x4 = Vector256.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
+                var x5 = Vector256.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
+                var x6 = Vector256.Create(Unsafe.Add(ref a, 6));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
+                Vector256.StoreUnsafe(VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(VectorMath.Tanh(acc0_1), ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7 + 1));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7 + 2));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7 + 3));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7 + 4));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k * 7 + 5));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = 6; m < 7; m++)
             {
-                Layer0WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer0WeightGradientRowVector256(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 4);
                 for (nuint k = 0; k < kEnd; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 7));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 14));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 21));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x1 = Vector256.Create(Unsafe.Add(ref a, k * 7 + 7));
+                    acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
+                    var x2 = Vector256.Create(Unsafe.Add(ref a, k * 7 + 14));
+                    acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
+                    var x3 = Vector256.Create(Unsafe.Add(ref a, k * 7 + 21));
+                    acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 
@@ -216,8 +223,8 @@ partial class BinaryNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -225,108 +232,108 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref sourceRow, (nuint)(8))), ref outputRow, (nuint)(8));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector256.StoreUnsafe(VectorMath.Sigmoid(Vector256.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        Vector256.StoreUnsafe(VectorMath.Sigmoid(Vector256.LoadUnsafe(ref sourceRow, (nuint)(8))), ref outputRow, (nuint)(8));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector256(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
-                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
-                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
-                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc3_1);
-                var x8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
+                Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
+                var x2 = Vector256.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
+                var x3 = Vector256.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
+                var x4 = Vector256.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
+                var x5 = Vector256.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
+                var x6 = Vector256.Create(Unsafe.Add(ref a, 6));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
+                var x7 = Vector256.Create(Unsafe.Add(ref a, 7));
+                acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc3_0);
+                acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc3_1);
+                var x8 = Vector256.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
+                Vector256.StoreUnsafe(VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(VectorMath.Sigmoid(acc0_1), ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1ForwardLogitsRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector256(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -334,197 +341,197 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardLogitsRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardLogitsRowVector256(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsRowVector256(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
-                var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
-                var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
-                var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
-                var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
-                acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
-                var x6 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
-                acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
-                var x7 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc3_0);
-                acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc3_1);
-                var x8 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
+                Vector256<float> acc0_0 = Vector256.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256.LoadUnsafe(ref bias, (nuint)(n + 8)), acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                var x1 = Vector256.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 24)), x1, acc1_1);
+                var x2 = Vector256.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 40)), x2, acc2_1);
+                var x3 = Vector256.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 56)), x3, acc3_1);
+                var x4 = Vector256.Create(Unsafe.Add(ref a, 4));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 72)), x4, acc0_1);
+                var x5 = Vector256.Create(Unsafe.Add(ref a, 5));
+                acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc1_0);
+                acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 88)), x5, acc1_1);
+                var x6 = Vector256.Create(Unsafe.Add(ref a, 6));
+                acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc2_0);
+                acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 104)), x6, acc2_1);
+                var x7 = Vector256.Create(Unsafe.Add(ref a, 7));
+                acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc3_0);
+                acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 120)), x7, acc3_1);
+                var x8 = Vector256.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 136)), x8, acc0_1);
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16 + 1));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16 + 2));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16 + 3));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16 + 4));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, k * 16 + 5));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = 6; m < 9; m++)
             {
-                Layer1WeightGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector256(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector256(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = Vector256<float>.Zero, acc2_0 = Vector256<float>.Zero, acc3_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = Vector256<float>.Zero, acc2_1 = Vector256<float>.Zero, acc3_1 = Vector256<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 4);
                 for (nuint k = 0; k < kEnd; k += 4)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 32));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 48));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x1 = Vector256.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    acc1_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 24)), x1, acc1_1);
+                    var x2 = Vector256.Create(Unsafe.Add(ref a, k * 16 + 32));
+                    acc2_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    acc2_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 40)), x2, acc2_1);
+                    var x3 = Vector256.Create(Unsafe.Add(ref a, k * 16 + 48));
+                    acc3_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    acc3_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 56)), x3, acc3_1);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
+                    var x0 = Vector256.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(k * 16 + n + 8)), x0, acc0_1);
                 }
                 acc0_0 = (acc0_0 + acc1_0) + (acc2_0 + acc3_0);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
                 acc0_1 = (acc0_1 + acc1_1) + (acc2_1 + acc3_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (12 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector256"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector256(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -532,67 +539,67 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
-                    global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector256<float> acc0_0 = Vector256<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    Vector256<float> acc0_1 = Vector256<float>.Zero, acc1_1 = acc0_1, acc2_1 = acc0_1, acc3_1 = acc0_1, acc4_1 = acc0_1, acc5_1 = acc0_1;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n));
-                        var w1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8));
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x0, acc0_0);
-                        acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x0, acc0_1);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x1, acc1_0);
-                        acc1_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x1, acc1_1);
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x2, acc2_0);
-                        acc2_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x2, acc2_1);
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x3, acc3_0);
-                        acc3_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x3, acc3_1);
-                        var x4 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x4, acc4_0);
-                        acc4_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x4, acc4_1);
-                        var x5 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w0, x5, acc5_0);
-                        acc5_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(w1, x5, acc5_1);
+                        var w0 = Vector256.LoadUnsafe(ref b, (nuint)(n));
+                        var w1 = Vector256.LoadUnsafe(ref b, (nuint)(n + 8));
+                        var x0 = Vector256.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Fma.MultiplyAdd(w0, x0, acc0_0);
+                        acc0_1 = Fma.MultiplyAdd(w1, x0, acc0_1);
+                        var x1 = Vector256.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Fma.MultiplyAdd(w0, x1, acc1_0);
+                        acc1_1 = Fma.MultiplyAdd(w1, x1, acc1_1);
+                        var x2 = Vector256.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Fma.MultiplyAdd(w0, x2, acc2_0);
+                        acc2_1 = Fma.MultiplyAdd(w1, x2, acc2_1);
+                        var x3 = Vector256.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Fma.MultiplyAdd(w0, x3, acc3_0);
+                        acc3_1 = Fma.MultiplyAdd(w1, x3, acc3_1);
+                        var x4 = Vector256.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Fma.MultiplyAdd(w0, x4, acc4_0);
+                        acc4_1 = Fma.MultiplyAdd(w1, x4, acc4_1);
+                        var x5 = Vector256.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Fma.MultiplyAdd(w0, x5, acc5_0);
+                        acc5_1 = Fma.MultiplyAdd(w1, x5, acc5_1);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector256.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector256.StoreUnsafe(acc0_1, ref cBlock, (nuint)(8));
+                    Vector256.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector256.StoreUnsafe(acc1_1, ref cBlock, (nuint)(24));
+                    Vector256.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector256.StoreUnsafe(acc2_1, ref cBlock, (nuint)(40));
+                    Vector256.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector256.StoreUnsafe(acc3_1, ref cBlock, (nuint)(56));
+                    Vector256.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector256.StoreUnsafe(acc4_1, ref cBlock, (nuint)(72));
+                    Vector256.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    Vector256.StoreUnsafe(acc5_1, ref cBlock, (nuint)(88));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector256(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1InputGradientRowVector256(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector256(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> acc0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                acc0_1 = global::System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
+                Vector256<float> acc0_0 = Vector256<float>.Zero;
+                Vector256<float> acc0_1 = Vector256<float>.Zero;
+                var x0 = Vector256.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                acc0_1 = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref b, (nuint)(n + 8)), x0, acc0_1);
+                Vector256.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector256.StoreUnsafe(acc0_1, ref c, (nuint)(n + 8));
             }
         }
 

@@ -3,9 +3,19 @@
 // StaticNN.Generator: Vector512 kernels of network 'BinaryNet'.
 #nullable enable
 
-partial class BinaryNet
+namespace StaticNN.Generated
 {
-    private static partial class Kernels
+    using global::System.CodeDom.Compiler;
+    using global::System.ComponentModel;
+    using global::System.Runtime.CompilerServices;
+    using global::System.Runtime.Intrinsics;
+    using global::System.Runtime.Intrinsics.X86;
+    using global::StaticNN.Activations;
+
+    /// <summary>The kernels of network <c>BinaryNet</c>, one partial file per SIMD path; the network's nested Kernels class dispatches.</summary>
+    [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    internal static partial class BinaryNetKernels
     {
         // Vector512 path (AVX-512F: 32 zmm registers; 6 rows x 4 zmm = 24 accumulators per block).
         // Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied
@@ -15,8 +25,8 @@ partial class BinaryNet
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -24,152 +34,152 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 7);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 7; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 7));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 14));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 21));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 28));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 35));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 7));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 14));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 21));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 28));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 35));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.Tanh(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer0ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 7), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer0ForwardRowVector512(ref Unsafe.Add(ref a, m * 7), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 0 forward: c[m][0..16) = Tanh(a[m] * W0^T + b0), a[m] has 7 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+                var x5 = Vector512.Create(Unsafe.Add(ref a, 5));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+                var x6 = Vector512.Create(Unsafe.Add(ref a, 6));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + acc6_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.Tanh(acc0_0), ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer0WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 7 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 7 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = 6; m < 7; m++)
             {
-                Layer0WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer0WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 0 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta0[m], for the 7 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer0WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 7));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 14));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 21));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 28));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 35));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 42));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7 + 49));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 7));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 14));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 21));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 28));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 35));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 42));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 7 + 49));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 7));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 7));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
@@ -177,8 +187,8 @@ partial class BinaryNet
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -186,81 +196,81 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                     for (nuint r = 0; r < 6; r++)
                     {
-                        ref float sourceRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cBlock, r * 16);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
+                        ref float sourceRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        ref float outputRow = ref Unsafe.Add(ref cBlock, r * 16);
+                        Vector512.StoreUnsafe(VectorMath.Sigmoid(Vector512.LoadUnsafe(ref sourceRow, (nuint)(0))), ref outputRow, (nuint)(0));
                     }
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 forward: c[m][0..16) = Sigmoid(a[m] * W1^T + b1), a[m] has 9 values. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
-                var x8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+                var x5 = Vector512.Create(Unsafe.Add(ref a, 5));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+                var x6 = Vector512.Create(Unsafe.Add(ref a, 6));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+                var x7 = Vector512.Create(Unsafe.Add(ref a, 7));
+                acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+                var x8 = Vector512.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::StaticNN.Activations.VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(acc0_0), ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1ForwardLogitsRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsVector512(ref float a, ref float b, ref float bias, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -268,157 +278,157 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < 9; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k + 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k + 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k + 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k + 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k + 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k + 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1ForwardLogitsRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref bias, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1ForwardLogitsRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref bias, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 logits (the loss applies Sigmoid itself): c[m] = a[m] * W1^T + b1. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1ForwardLogitsRowVector512(ref float a, ref float b, ref float bias, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 1));
-                acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
-                var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 2));
-                acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
-                var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 3));
-                acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
-                var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 4));
-                acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
-                var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 5));
-                acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
-                var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 6));
-                acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
-                var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 7));
-                acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
-                var x8 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 8));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
+                Vector512<float> acc0_0 = Vector512.LoadUnsafe(ref bias, (nuint)(n)), acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                var x1 = Vector512.Create(Unsafe.Add(ref a, 1));
+                acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 16)), x1, acc1_0);
+                var x2 = Vector512.Create(Unsafe.Add(ref a, 2));
+                acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 32)), x2, acc2_0);
+                var x3 = Vector512.Create(Unsafe.Add(ref a, 3));
+                acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 48)), x3, acc3_0);
+                var x4 = Vector512.Create(Unsafe.Add(ref a, 4));
+                acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 64)), x4, acc4_0);
+                var x5 = Vector512.Create(Unsafe.Add(ref a, 5));
+                acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 80)), x5, acc5_0);
+                var x6 = Vector512.Create(Unsafe.Add(ref a, 6));
+                acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 96)), x6, acc6_0);
+                var x7 = Vector512.Create(Unsafe.Add(ref a, 7));
+                acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 112)), x7, acc7_0);
+                var x8 = Vector512.Create(Unsafe.Add(ref a, 8));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n + 128)), x8, acc0_0);
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1WeightGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
                 for (nuint m = 0; m < 6; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     for (nuint k = 0; k < (nuint)count; k++)
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 1));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 2));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 3));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 4));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, k * 16 + 5));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 1));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 2));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 3));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 4));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, k * 16 + 5));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = 6; m < 9; m++)
             {
-                Layer1WeightGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16), count);
+                Layer1WeightGradientRowVector512(ref Unsafe.Add(ref a, m), ref b, ref Unsafe.Add(ref c, m * 16), count);
             }
         }
 
         /// <summary>Layer 1 weight gradient: c[i][0..16) = sum over samples m of a[m][i] * delta1[m], for the 9 inputs i. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1WeightGradientRowVector512(ref float a, ref float b, ref float c, int count)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = Vector512<float>.Zero, acc2_0 = Vector512<float>.Zero, acc3_0 = Vector512<float>.Zero, acc4_0 = Vector512<float>.Zero, acc5_0 = Vector512<float>.Zero, acc6_0 = Vector512<float>.Zero, acc7_0 = Vector512<float>.Zero;
                 nuint kEnd = (nuint)(count - count % 8);
                 for (nuint k = 0; k < kEnd; k += 8)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 16));
-                    acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 32));
-                    acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 48));
-                    acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
-                    var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 64));
-                    acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
-                    var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 80));
-                    acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
-                    var x6 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 96));
-                    acc6_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
-                    var x7 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16 + 112));
-                    acc7_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x1 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 16));
+                    acc1_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 16)), x1, acc1_0);
+                    var x2 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 32));
+                    acc2_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 32)), x2, acc2_0);
+                    var x3 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 48));
+                    acc3_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 48)), x3, acc3_0);
+                    var x4 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 64));
+                    acc4_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 64)), x4, acc4_0);
+                    var x5 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 80));
+                    acc5_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 80)), x5, acc5_0);
+                    var x6 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 96));
+                    acc6_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 96)), x6, acc6_0);
+                    var x7 = Vector512.Create(Unsafe.Add(ref a, k * 16 + 112));
+                    acc7_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n + 112)), x7, acc7_0);
                 }
                 for (nuint k = kEnd; k < (nuint)count; k++)
                 {
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, k * 16));
-                    acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
+                    var x0 = Vector512.Create(Unsafe.Add(ref a, k * 16));
+                    acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(k * 16 + n)), x0, acc0_0);
                 }
                 acc0_0 = ((acc0_0 + acc1_0) + (acc2_0 + acc3_0)) + ((acc4_0 + acc5_0) + (acc6_0 + acc7_0));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs.</summary>
         /// <remarks>Blocks of 6 rows x 16 columns (6 accumulators); leftover rows go to <see cref="Layer1InputGradientRowVector512"/>.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientVector512(ref float a, ref float b, ref float c, int count)
         {
             nuint blocked = (nuint)(count - count % 6);
@@ -426,50 +436,50 @@ partial class BinaryNet
                 const nuint n = 0;
                 for (nuint m = 0; m < blocked; m += 6)
                 {
-                    ref float aBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
+                    ref float aBlock = ref Unsafe.Add(ref a, m * 16);
+                    Vector512<float> acc0_0 = Vector512<float>.Zero, acc1_0 = acc0_0, acc2_0 = acc0_0, acc3_0 = acc0_0, acc4_0 = acc0_0, acc5_0 = acc0_0;
                     {
-                        var w0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n));
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 0));
-                        acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 16));
-                        acc1_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 32));
-                        acc2_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 48));
-                        acc3_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
-                        var x4 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 64));
-                        acc4_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
-                        var x5 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref aBlock, 80));
-                        acc5_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
+                        var w0 = Vector512.LoadUnsafe(ref b, (nuint)(n));
+                        var x0 = Vector512.Create(Unsafe.Add(ref aBlock, 0));
+                        acc0_0 = Avx512F.FusedMultiplyAdd(w0, x0, acc0_0);
+                        var x1 = Vector512.Create(Unsafe.Add(ref aBlock, 16));
+                        acc1_0 = Avx512F.FusedMultiplyAdd(w0, x1, acc1_0);
+                        var x2 = Vector512.Create(Unsafe.Add(ref aBlock, 32));
+                        acc2_0 = Avx512F.FusedMultiplyAdd(w0, x2, acc2_0);
+                        var x3 = Vector512.Create(Unsafe.Add(ref aBlock, 48));
+                        acc3_0 = Avx512F.FusedMultiplyAdd(w0, x3, acc3_0);
+                        var x4 = Vector512.Create(Unsafe.Add(ref aBlock, 64));
+                        acc4_0 = Avx512F.FusedMultiplyAdd(w0, x4, acc4_0);
+                        var x5 = Vector512.Create(Unsafe.Add(ref aBlock, 80));
+                        acc5_0 = Avx512F.FusedMultiplyAdd(w0, x5, acc5_0);
                     }
-                    ref float cBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16 + n);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
+                    ref float cBlock = ref Unsafe.Add(ref c, m * 16 + n);
+                    Vector512.StoreUnsafe(acc0_0, ref cBlock, (nuint)(0));
+                    Vector512.StoreUnsafe(acc1_0, ref cBlock, (nuint)(16));
+                    Vector512.StoreUnsafe(acc2_0, ref cBlock, (nuint)(32));
+                    Vector512.StoreUnsafe(acc3_0, ref cBlock, (nuint)(48));
+                    Vector512.StoreUnsafe(acc4_0, ref cBlock, (nuint)(64));
+                    Vector512.StoreUnsafe(acc5_0, ref cBlock, (nuint)(80));
                 }
             }
             for (nuint m = blocked; m < (nuint)count; m++)
             {
-                Layer1InputGradientRowVector512(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref a, m * 16), ref b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, m * 16));
+                Layer1InputGradientRowVector512(ref Unsafe.Add(ref a, m * 16), ref b, ref Unsafe.Add(ref c, m * 16));
             }
         }
 
         /// <summary>Layer 1 input gradient: c[m][0..16) = delta1[m] * W1, over its 1 outputs. One row.</summary>
         /// <remarks>Tiles of 16 columns; the reduction is split over independent accumulators to hide multiply-add latency.</remarks>
-        [global::System.CodeDom.Compiler.GeneratedCode("StaticNN.Generator", "%VERSION%")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [GeneratedCode("StaticNN.Generator", "%VERSION%")]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Layer1InputGradientRowVector512(ref float a, ref float b, ref float c)
         {
             {
                 const nuint n = 0;
-                global::System.Runtime.Intrinsics.Vector512<float> acc0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var x0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref a, 0));
-                acc0_0 = global::System.Runtime.Intrinsics.X86.Avx512F.FusedMultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
+                Vector512<float> acc0_0 = Vector512<float>.Zero;
+                var x0 = Vector512.Create(Unsafe.Add(ref a, 0));
+                acc0_0 = Avx512F.FusedMultiplyAdd(Vector512.LoadUnsafe(ref b, (nuint)(n)), x0, acc0_0);
+                Vector512.StoreUnsafe(acc0_0, ref c, (nuint)(n));
             }
         }
 

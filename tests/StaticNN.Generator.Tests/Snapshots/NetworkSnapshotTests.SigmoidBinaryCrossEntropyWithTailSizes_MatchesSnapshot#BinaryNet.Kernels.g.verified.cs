@@ -21,19 +21,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardVector512(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardVector256(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardVector128(ref a, ref b, ref bias, ref c, count);
             }
             else
             {
-                Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardScalar(ref a, ref b, ref bias, ref c, count);
             }
         }
 
@@ -44,19 +44,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardRowVector512(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardRowVector256(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardRowVector128(ref a, ref b, ref bias, ref c);
             }
             else
             {
-                Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0ForwardRowScalar(ref a, ref b, ref bias, ref c);
             }
         }
 
@@ -67,19 +67,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0WeightGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0WeightGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0WeightGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer0WeightGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -90,19 +90,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientRowVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientRowVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientRowVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer0WeightGradientRowScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -113,19 +113,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardVector512(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardVector256(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardVector128(ref a, ref b, ref bias, ref c, count);
             }
             else
             {
-                Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardScalar(ref a, ref b, ref bias, ref c, count);
             }
         }
 
@@ -136,19 +136,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardRowVector512(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardRowVector256(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardRowVector128(ref a, ref b, ref bias, ref c);
             }
             else
             {
-                Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardRowScalar(ref a, ref b, ref bias, ref c);
             }
         }
 
@@ -159,19 +159,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardLogitsVector512(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsVector512(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardLogitsVector256(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsVector256(ref a, ref b, ref bias, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardLogitsVector128(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsVector128(ref a, ref b, ref bias, ref c, count);
             }
             else
             {
-                Layer1ForwardLogitsScalar(ref a, ref b, ref bias, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsScalar(ref a, ref b, ref bias, ref c, count);
             }
         }
 
@@ -182,19 +182,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1ForwardLogitsRowVector512(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsRowVector512(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1ForwardLogitsRowVector256(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsRowVector256(ref a, ref b, ref bias, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1ForwardLogitsRowVector128(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsRowVector128(ref a, ref b, ref bias, ref c);
             }
             else
             {
-                Layer1ForwardLogitsRowScalar(ref a, ref b, ref bias, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1ForwardLogitsRowScalar(ref a, ref b, ref bias, ref c);
             }
         }
 
@@ -205,19 +205,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1WeightGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1WeightGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -228,19 +228,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientRowVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientRowVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientRowVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1WeightGradientRowScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -251,19 +251,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1InputGradientVector512(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientVector512(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1InputGradientVector256(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientVector256(ref a, ref b, ref c, count);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1InputGradientVector128(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientVector128(ref a, ref b, ref c, count);
             }
             else
             {
-                Layer1InputGradientScalar(ref a, ref b, ref c, count);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientScalar(ref a, ref b, ref c, count);
             }
         }
 
@@ -274,19 +274,19 @@ partial class BinaryNet
         {
             if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
             {
-                Layer1InputGradientRowVector512(ref a, ref b, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientRowVector512(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported && global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Layer1InputGradientRowVector256(ref a, ref b, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientRowVector256(ref a, ref b, ref c);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
             {
-                Layer1InputGradientRowVector128(ref a, ref b, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientRowVector128(ref a, ref b, ref c);
             }
             else
             {
-                Layer1InputGradientRowScalar(ref a, ref b, ref c);
+                global::StaticNN.Generated.BinaryNetKernels.Layer1InputGradientRowScalar(ref a, ref b, ref c);
             }
         }
 
