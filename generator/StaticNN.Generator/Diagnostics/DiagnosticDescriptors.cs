@@ -160,6 +160,48 @@ public static class DiagnosticDescriptors
         DiagnosticCategories.Shape, DiagnosticSeverity.Error,
         "L2 must be finite and at least 0; BatchNorm momentum must be in [0, 1); epsilon must be positive and finite.");
 
+    public static readonly DiagnosticDescriptor InputRankNotSupported = Create(
+        "SNN0109", "Input has an unsupported number of dimensions",
+        "The input of '{0}' has {1} dimensions ({2}); StaticNN supports 1 (features), 2 (rows, columns) or 3 (channels, height, width)",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Samples are vectors, (channels, length) or (height, width) grids, or (channels, height, width) images; a batch dimension is implicit and not declared.");
+
+    public static readonly DiagnosticDescriptor LayerNeedsSpatialInput = Create(
+        "SNN0110", "Layer needs a spatial input",
+        "Layer {0} of '{1}' is {2}, which needs a {3} input, but it receives {4}",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "2-D layers read (channels, height, width) or (height, width) samples, 1-D layers (channels, length) or (channels, length) as [Input(channels, length)]; after Flatten, Dense or a global pool the sample is a vector.");
+
+    public static readonly DiagnosticDescriptor LayerNeedsFlatInput = Create(
+        "SNN0111", "Layer needs a flat input",
+        "Layer {0} of '{1}' is {2}, which needs a flat (1-D) input, but it receives {3}; add [Flatten] before it (or [GlobalAveragePool2D] to average each channel)",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Dense and LayerNorm work on vectors; a multi-dimensional sample must be flattened first, as PyTorch's nn.Flatten and Keras' Flatten do.");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Create(
+        "SNN0112", "Window larger than its input",
+        "Layer {0} of '{1}' has a {2} {3}, larger than its {4} input, so it produces no output; {5}",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Without padding, a convolution kernel or a pooling window must fit inside the input on every axis.");
+
+    public static readonly DiagnosticDescriptor SamePaddingAsymmetric = Create(
+        "SNN0113", "Same padding cannot be symmetric",
+        "Layer {0} of '{1}' pads {2} for Padding.Same: its {3} kernel with stride {4} needs an odd total of {5}, so the extra one goes at the {6}, as Keras and PyTorch's padding='same' do; {7}",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Warning,
+        "Same padding adds kernel - 1 zeros per axis (stride 1); with an even kernel they cannot be split evenly. StaticNN puts the extra one after the input (bottom, right), which is what Keras and PyTorch do, so weights trained there give the same outputs.");
+
+    public static readonly DiagnosticDescriptor OutputNotFlat = Create(
+        "SNN0114", "Network output is not flat",
+        "The last layer of '{0}' produces {1}; outputs and targets are flat vectors, so end with [Flatten] (or [GlobalAveragePool2D])",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Predict, the losses and the metrics take one flat vector per sample.");
+
+    public static readonly DiagnosticDescriptor TensorTooLarge = Create(
+        "SNN0115", "Layer output too large",
+        "Layer {0} of '{1}' produces {2}, {3} values per sample; StaticNN supports at most {4} values per layer",
+        DiagnosticCategories.Shape, DiagnosticSeverity.Error,
+        "Each sample's activations must fit the training workspace and the inference scratch; shrink the layer or pool earlier.");
+
     public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
         "SNN0201", "Weight file not found",
         "Network '{0}' bakes weights from '{1}', but {2}; add <AdditionalFiles Include=\"{1}\" /> to the project (the path is relative to the project directory)",

@@ -25,7 +25,25 @@ internal sealed record GemmShape(
     bool HasBias,
     bool StorePreActivation,
     ActivationKind Activation,
-    float Alpha);
+    float Alpha) : IKernel
+{
+    public void EmitDispatchers(SourceWriter w, string kernelClass) => GemmEmitter.EmitDispatchers(w, this, kernelClass);
+
+    public void EmitKernels(SourceWriter w, VectorFlavor flavor) => GemmEmitter.EmitKernels(w, this, flavor);
+}
+
+/// <summary>
+/// A kernel with constant sizes, written once per SIMD path: its flavor-dispatching entry points (in the network's
+/// nested Kernels class) and its bodies (in the kernel class of StaticNN.Generated).
+/// </summary>
+internal interface IKernel
+{
+    string Name { get; }
+
+    void EmitDispatchers(SourceWriter w, string kernelClass);
+
+    void EmitKernels(SourceWriter w, VectorFlavor flavor);
+}
 
 /// <summary>
 /// Emits a <see cref="GemmShape"/> as register-tiled kernels for one <see cref="VectorFlavor"/>: a block kernel (several

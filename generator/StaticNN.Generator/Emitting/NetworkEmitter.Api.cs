@@ -40,7 +40,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <para>Compiled by StaticNN from the attributes on this class:</para>");
         w.Line("/// <code>");
         w.Line("/// layer  kind       shape            detail      parameters");
-        w.Line($"/// input         {plan.Spec.InputSize}");
+        w.Line($"/// input         {ActivationEmitter.ShapeText(plan.Spec.Input)}");
         foreach (LayerPlan layer in plan.Layers)
         {
             (string shape, string detail) = layer.Emitter.Summary(layer);
@@ -215,7 +215,7 @@ internal static partial class NetworkEmitter
             {
                 ParameterSlot? weight = layer.Slot("weight"), bias = layer.Slot("bias");
                 w.OpenBrace($"case {layer.Index}:");
-                string what = weight is { Shape.Count: 2 } ? $"layer {layer.Index} weights ({weight.Shape[0]} x {weight.Shape[1]})" : $"layer {layer.Index} weights";
+                string what = weight is { Shape.Count: >= 2 } ? $"layer {layer.Index} weights ({string.Join(" x ", weight.Shape)})" : $"layer {layer.Index} weights";
                 w.Line($"{Arguments}.ThrowIfLengthIsNot(weight.Length, {weight?.Count ?? 0}, \"{Display(plan)}\", \"{what}\", nameof(weight));");
                 w.Line($"{Arguments}.ThrowIfLengthIsNot(bias.Length, {bias?.Count ?? 0}, \"{Display(plan)}\", \"layer {layer.Index} bias values\", nameof(bias));");
                 if (weight is not null)
@@ -309,6 +309,13 @@ internal static partial class NetworkEmitter
                 w.Line(set
                     ? $"{Layout}.CopyWeightsFromLogical({logical}, {inputs}, {outputs}, {NetworkPlan.Pad(outputs)}, {Slice(slot.Length)});"
                     : $"{Layout}.CopyWeightsToLogical({Slice(slot.Length)}, {inputs}, {outputs}, {NetworkPlan.Pad(outputs)}, {logical});");
+                break;
+            case SlotLayout.ConvolutionKernel:
+                (int filters, int channels, int kh, int kw, _) = ParameterSlot.KernelGeometry(slot.Shape);
+                string convolution = $"{Runtime}.ConvolutionLayout";
+                w.Line(set
+                    ? $"{convolution}.CopyWeightsFromLogical({logical}, {filters}, {channels}, {kh}, {kw}, {NetworkPlan.Pad(filters)}, {Slice(slot.Length)});"
+                    : $"{convolution}.CopyWeightsToLogical({Slice(slot.Length)}, {filters}, {channels}, {kh}, {kw}, {NetworkPlan.Pad(filters)}, {logical});");
                 break;
             default:
                 w.Line(set ? $"{logical}.CopyTo({Slice(slot.Count)});" : $"{Slice(slot.Count)}.CopyTo({logical});");

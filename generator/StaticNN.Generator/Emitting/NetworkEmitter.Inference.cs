@@ -8,6 +8,13 @@ namespace StaticNN.Generator.Emitting;
 
 internal static partial class NetworkEmitter
 {
+    /// <summary>The user's channels-first samples copied into the layers' channels-last storage.</summary>
+    private static string ToChannelsLast(NetworkPlan plan, string input, string samples, string target)
+    {
+        Storage storage = Storage.Standard(plan.Spec.Input);
+        return $"{Runtime}.ConvolutionLayout.ToChannelsLast({input}, {samples}, InputSize, {storage.Positions}, {storage.Channels}, {storage.ChannelStride}, {target}, {storage.SampleStride});";
+    }
+
     private static void EmitPredict(SourceWriter w, NetworkPlan plan, CompilationFeatures features)
     {
         string skipLocalsInit = features.AllowUnsafe ? "[global::System.Runtime.CompilerServices.SkipLocalsInit]" : "";
@@ -27,7 +34,14 @@ internal static partial class NetworkEmitter
         w.Line("ref float parameters = ref _parameters.Reference;");
         var buffers = new string[plan.Layers.Count + 1]; // [0] = network input, [l + 1] = output of layer l
         buffers[0] = "input";
-        if (plan.NeedsPaddedInput)
+        if (plan.NeedsPaddedInput && plan.Spec.Input.IsSpatial)
+        {
+            w.Line("// The image channels-last, channels padded to 16 (the layers' storage).");
+            w.Line($"{Span} x = {Runtime}.StackScratch.Align64(stackalloc float[{plan.PaddedInputSize + 15}], {plan.PaddedInputSize});");
+            w.Line(ToChannelsLast(plan, "input", "1", "x"));
+            buffers[0] = "x";
+        }
+        else if (plan.NeedsPaddedInput)
         {
             w.Line($"{Span} x = stackalloc float[{plan.PaddedInputSize}];");
             w.Line("input.CopyTo(x);");
@@ -99,12 +113,21 @@ internal static partial class NetworkEmitter
             {
                 w.Line($"{Span} a{layer.Index} = stackalloc float[ChunkRows * {layer.PaddedOutputSize}];");
             }
+            foreach ((string name, int floats) in layer.Emitter.InferenceScratch(layer))
+            {
+                w.Line($"{Span} {name} = stackalloc float[ChunkRows * {floats}];");
+            }
         }
         w.Line("ref float parameters = ref _parameters.Reference;");
         w.OpenBrace("for (int start = 0; start < count; start += ChunkRows)");
         w.Line("int rows = global::System.Math.Min(ChunkRows, count - start);");
         var batchBuffers = new string?[plan.Layers.Count + 1];
-        if (plan.NeedsPaddedInput)
+        if (plan.NeedsPaddedInput && plan.Spec.Input.IsSpatial)
+        {
+            w.Line(ToChannelsLast(plan, "inputs.Slice(start * InputSize, rows * InputSize)", "rows", "x"));
+            batchBuffers[0] = "x";
+        }
+        else if (plan.NeedsPaddedInput)
         {
             w.OpenBrace("for (int r = 0; r < rows; r++)");
             w.Line($"inputs.Slice((start + r) * InputSize, InputSize).CopyTo(x.Slice(r * {plan.PaddedInputSize}));");

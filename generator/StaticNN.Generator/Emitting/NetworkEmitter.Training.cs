@@ -144,7 +144,12 @@ internal static partial class NetworkEmitter
         w.Line(AggressiveOptimization);
         w.OpenBrace($"private void Forward({ReadOnlySpan} inputs, int count, TrainingWorkspace workspace, bool training)");
         w.Line("ref float parameters = ref _parameters.Reference;");
-        if (plan.NeedsPaddedInput)
+        if (plan.NeedsPaddedInput && plan.Spec.Input.IsSpatial)
+        {
+            w.Line("// Copy the samples channels-last, channels padded to 16 (the layers' storage).");
+            w.Line(ToChannelsLast(plan, "inputs", "count", "workspace.Input"));
+        }
+        else if (plan.NeedsPaddedInput)
         {
             w.Line("// Copy the samples into padded rows (the padding lanes were zeroed at allocation and stay zero).");
             w.OpenBrace("for (int r = 0; r < count; r++)");

@@ -112,9 +112,9 @@ internal static partial class NetworkEmitter
         string kernelClass = $"global::{KernelNamespace}.{KernelClass(plan.Spec.Type)}";
         foreach (LayerPlan layer in plan.Layers)
         {
-            foreach (GemmShape shape in layer.Emitter.Kernels(layer))
+            foreach (IKernel kernel in layer.Emitter.Kernels(layer))
             {
-                GemmEmitter.EmitDispatchers(w, shape, kernelClass);
+                kernel.EmitDispatchers(w, kernelClass);
             }
         }
         w.CloseBrace();
@@ -126,6 +126,7 @@ internal static partial class NetworkEmitter
     /// <summary>The using directives of every kernel file (the file's code is StaticNN's own, not the user's type).</summary>
     private static readonly string[] s_kernelUsings =
     {
+        "System",
         "System.CodeDom.Compiler",
         "System.ComponentModel",
         "System.Runtime.CompilerServices",
@@ -155,14 +156,19 @@ internal static partial class NetworkEmitter
         w.Line($"// {flavor.Name} path ({flavor.Note}).");
         w.Line("// Weights are stored input-major, W^T[in][out padded to 16], so each input value is broadcast and multiplied");
         w.Line("// into whole vectors of outputs that stay in registers; bias and activation are applied before the one store.");
+        if (plan.Layers.Any(l => l.Spec.Input.IsSpatial))
+        {
+            w.Line("// Convolution kernels are stored K[kh][kw][channel][filters padded to 16] and images channels-last, x[h][w][channel]:");
+            w.Line("// a tile keeps several output positions of one row times whole vectors of filters in registers.");
+        }
         w.Line();
         foreach (LayerPlan layer in plan.Layers.Where(l => l.Emitter.Kernels(l).Any()))
         {
             w.Line($"// ---- {layer.Emitter.Comment(layer)} ----");
             w.Line();
-            foreach (GemmShape shape in layer.Emitter.Kernels(layer))
+            foreach (IKernel kernel in layer.Emitter.Kernels(layer))
             {
-                GemmEmitter.EmitKernels(w, shape, flavor.Short);
+                kernel.EmitKernels(w, flavor.Short);
                 w.Line();
             }
         }

@@ -124,6 +124,9 @@ internal sealed class VectorFlavor
     /// <summary>acc + w * x, fused where the path has FMA.</summary>
     public string MultiplyAdd(string w, string x, string acc) => _fma is null ? $"{acc} + {w} * {x}" : $"{_fma}({w}, {x}, {acc})";
 
+    /// <summary>The larger of two values (lane-wise).</summary>
+    public string Max(string x, string y) => IsScalar ? $"{(IsQualified ? "global::System." : "")}MathF.Max({x}, {y})" : $"{_intrinsics}{Name}.Max({x}, {y})";
+
     /// <summary>The float at <paramref name="offset"/> from <paramref name="reference"/>, as a variable reference.</summary>
     public string Element(string reference, string offset) => $"{_unsafe}.Add(ref {reference}, {offset})";
 

@@ -1,7 +1,7 @@
 namespace StaticNN.Generator.Model;
 
 // Mirrors of the runtime enums (the generator cannot reference the runtime assembly). Values must match
-// StaticNN.Activation / StaticNN.Loss / StaticNN.LayerKind; a test checks that they do.
+// StaticNN.Activation / StaticNN.Loss / StaticNN.LayerKind / StaticNN.Padding; a test checks that they do.
 
 internal enum ActivationKind
 {
@@ -33,4 +33,19 @@ internal enum LayerKind
     LayerNorm = 3,
     Activation = 4,
     Residual = 5,
+    Conv2D = 6,
+    Conv1D = 7,
+    MaxPool2D = 8,
+    AvgPool2D = 9,
+    GlobalAveragePool2D = 10,
+    Flatten = 11,
+    MaxPool1D = 12,
+    AvgPool1D = 13,
+    GlobalAveragePool1D = 14,
+}
+
+internal enum PaddingKind
+{
+    Valid = 0,
+    Same = 1,
 }

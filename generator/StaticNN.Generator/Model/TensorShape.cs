@@ -77,6 +77,19 @@ internal readonly record struct TensorShape(ShapeLayout Layout, int D0, int D1, 
         _ => null,
     };
 
+    /// <summary>
+    /// The spatial view of an image or a sequence of channels: (channels, height, width), with height 1 for
+    /// (channels, length). Only for <see cref="ShapeLayout.ChannelsHeightWidth"/> and <see cref="ShapeLayout.ChannelsLength"/>.
+    /// </summary>
+    public (int Channels, int Height, int Width) Grid => Layout switch
+    {
+        ShapeLayout.ChannelsHeightWidth => (D0, D1, D2),
+        ShapeLayout.ChannelsLength => (D0, 1, D1),
+        _ => throw new System.InvalidOperationException($"{this} has no spatial axes."),
+    };
+
+    public bool IsSpatial => Layout is ShapeLayout.ChannelsHeightWidth or ShapeLayout.ChannelsLength;
+
     /// <summary>"(1, 28, 28)", as PyTorch prints a shape without its batch dimension.</summary>
     public override string ToString() => Rank switch
     {

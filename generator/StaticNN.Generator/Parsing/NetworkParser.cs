@@ -155,6 +155,7 @@ internal static class NetworkParser
         }
 
         TensorShape inputShape = TensorShape.Vector(0);
+        bool inputKnown = false;
         if (inputs.Count == 0)
         {
             Report(DiagnosticDescriptors.MissingInput, classLocation, name);
@@ -166,14 +167,39 @@ internal static class NetworkParser
                 Report(DiagnosticDescriptors.DuplicateInput, AttributeLocation(inputs[i], ct), name);
             }
             AttributeData input = inputs[0];
-            if (HasErrors(input) || input.ConstructorArguments.Length != 1 || input.ConstructorArguments[0].Value is not int size)
+            if (HasErrors(input) || ReadDimensions(input) is not int[] dimensions)
             {
                 Report(DiagnosticDescriptors.InvalidAttributeArgument, AttributeLocation(input, ct), "Input", name);
             }
+            else if (dimensions.Length is 0 or > 3)
+            {
+                Report(DiagnosticDescriptors.InputRankNotSupported, AttributeLocation(input, ct), name, dimensions.Length,
+                    "(" + string.Join(", ", dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture))) + ")");
+            }
             else
             {
-                inputShape = TensorShape.Vector(size);
-                CheckSize("The input", size, AttributeLocation(input, ct));
+                inputKnown = true;
+                inputShape = dimensions.Length switch
+                {
+                    1 => TensorShape.Vector(dimensions[0]),
+                    2 => TensorShape.Matrix(dimensions[0], dimensions[1]),
+                    _ => TensorShape.Image(dimensions[0], dimensions[1], dimensions[2]),
+                };
+                if (dimensions.Length == 1)
+                {
+                    CheckSize("The input", dimensions[0], AttributeLocation(input, ct));
+                }
+                else
+                {
+                    for (int d = 0; d < dimensions.Length; d++)
+                    {
+                        CheckSize($"Dimension {d} of the input", dimensions[d], AttributeLocation(input, ct));
+                    }
+                    if (dimensions.All(d => d > 0) && inputShape.ElementCount > WindowParsing.MaxTensorElements)
+                    {
+                        Report(DiagnosticDescriptors.SizeTooLarge, AttributeLocation(input, ct), "The input", name, inputShape.ElementCount, WindowParsing.MaxTensorElements);
+                    }
+                }
             }
         }
 
@@ -192,6 +218,8 @@ internal static class NetworkParser
         TensorShape shape = inputShape;
         int layerTotal = layers.Count(l => LayerParsers.For(l.AttributeClass?.ToDisplayString())!.IsLayer);
         var openBlocks = new Stack<OpenResidualBlock>();
+        int firstNaming = -1;
+        TensorShape namedInput = default;
         bool layersValid = true;
         foreach (AttributeData layer in layers)
         {
@@ -204,15 +232,31 @@ internal static class NetworkParser
                 continue;
             }
             ILayerParser parser = LayerParsers.For(layer.AttributeClass!.ToDisplayString())!;
-            var context = new LayerParseContext(layer, location, layerSpecs.Count, layerTotal, shape, name, openBlocks, Report);
+            var context = new LayerParseContext(layer, location, layerSpecs.Count, layerTotal, shape, name, openBlocks, Report, inputKnown);
             LayerParseOutcome outcome = parser.Parse(context);
             layersValid &= outcome.IsValid;
             if (outcome.Options is not null)
             {
                 layerSpecs.Add(new LayerSpec(layerSpecs.Count, shape, outcome.Output, outcome.Options));
+                if (outcome.InputAs is { } named && shape.Layout == ShapeLayout.Matrix && firstNaming < 0)
+                {
+                    (firstNaming, namedInput) = (layerSpecs.Count - 1, named);
+                }
             }
             shape = outcome.Output;
         }
+        if (firstNaming >= 0)
+        {
+            // The first layer that names the axes of a (rows, columns) input names them for the network input and for
+            // the shape-preserving layers in front of it, so that they all store it the same way.
+            inputShape = namedInput;
+            for (int i = 0; i <= firstNaming; i++)
+            {
+                LayerSpec layer = layerSpecs[i];
+                layerSpecs[i] = layer with { Input = namedInput, Output = i < firstNaming ? namedInput : layer.Output };
+            }
+        }
+
         if (openBlocks.Count > 0)
         {
             Report(DiagnosticDescriptors.ResidualUnbalanced, classLocation, name, "ResidualBegin", "ResidualEnd");
@@ -227,6 +271,11 @@ internal static class NetworkParser
         if (parameterCount > MaxParameterCount)
         {
             Report(DiagnosticDescriptors.TooManyParameters, classLocation, name, parameterCount, MaxParameterCount);
+        }
+
+        if (layerSpecs.Count > 0 && layersValid && inputKnown && !layerSpecs[layerSpecs.Count - 1].Output.IsVector)
+        {
+            Report(DiagnosticDescriptors.OutputNotFlat, AttributeLocation(layers[layers.Count - 1], ct), name, layerSpecs[layerSpecs.Count - 1].Output.Describe());
         }
 
         if (layerSpecs.Count > 0 && layersValid)
@@ -337,6 +386,17 @@ internal static class NetworkParser
 
     /// <summary>Nested types every network contains; the class itself cannot have one of these names.</summary>
     public static readonly ImmutableHashSet<string> ReservedTypeNames = ImmutableHashSet.Create("Kernels", "InputVector", "OutputVector", "TrainingWorkspace");
+
+    /// <summary>[Input]'s dimensions: one to three ints, or the params array; null when they are not ints.</summary>
+    private static int[]? ReadDimensions(AttributeData input)
+    {
+        var arguments = input.ConstructorArguments;
+        if (arguments.Length == 1 && arguments[0].Kind == TypedConstantKind.Array)
+        {
+            return arguments[0].Values.All(v => v.Value is int) ? arguments[0].Values.Select(v => (int)v.Value!).ToArray() : null;
+        }
+        return arguments.Length > 0 && arguments.All(a => a.Value is int) ? arguments.Select(a => (int)a.Value!).ToArray() : null;
+    }
 
     private static bool HasErrors(AttributeData attribute) =>
         attribute.AttributeClass is null or IErrorTypeSymbol

@@ -9,12 +9,13 @@ namespace StaticNN.Generator.Planning;
 internal sealed class LayerPlan
 {
     public LayerPlan(
-        LayerSpec spec, LayerEmitter emitter, int inputStride, IReadOnlyList<ParameterSlot> slots, bool isLast,
+        LayerSpec spec, LayerEmitter emitter, Storage inputStorage, IReadOnlyList<ParameterSlot> slots, bool isLast,
         bool keepsPreActivation, bool lossIsFused, IReadOnlyList<WorkspaceBuffer> buffers)
     {
         Spec = spec;
         Emitter = emitter;
-        InputStride = inputStride;
+        InputStorage = inputStorage;
+        OutputStorage = Storage.Standard(spec.Output);
         Slots = slots;
         IsLast = isLast;
         KeepsPreActivation = keepsPreActivation;
@@ -27,8 +28,14 @@ internal sealed class LayerPlan
     /// <summary>The emitter of the layer's kind.</summary>
     public LayerEmitter Emitter { get; }
 
+    /// <summary>How the buffer the layer reads holds a sample (the user's rows, for some first layers).</summary>
+    public Storage InputStorage { get; }
+
+    /// <summary>How the layer's output buffers hold a sample.</summary>
+    public Storage OutputStorage { get; }
+
     /// <summary>Row stride of the buffer the layer reads (the user's unpadded rows for a first Dense layer).</summary>
-    public int InputStride { get; }
+    public int InputStride => InputStorage.SampleStride;
 
     /// <summary>The layer's tensors, in layout order (parameters first, then state).</summary>
     public IReadOnlyList<ParameterSlot> Slots { get; }
@@ -53,11 +60,14 @@ internal sealed class LayerPlan
 
     public int OutputSize => Spec.OutputSize;
 
-    /// <summary>Input size padded to 16.</summary>
-    public int PaddedInputSize => NetworkPlan.Pad(InputSize);
+    /// <summary>Floats per sample of the layer's input in the standard storage (the previous layer's output rows).</summary>
+    public int PaddedInputSize => Storage.Standard(Spec.Input).SampleStride;
 
-    /// <summary>Output size padded to 16: the row stride of the layer's output buffers.</summary>
-    public int PaddedOutputSize => NetworkPlan.Pad(OutputSize);
+    /// <summary>Floats per sample of the layer's outputs: the row stride of its output buffers (the output padded to 16 for a vector).</summary>
+    public int PaddedOutputSize => OutputStorage.SampleStride;
+
+    /// <summary>The rows expression of an element-wise step over <paramref name="samples"/> samples of the output storage: "count" or "count * 169".</summary>
+    public string OutputRows(string samples) => OutputStorage.Positions == 1 ? samples : $"{samples} * {OutputStorage.Positions}";
 
     /// <summary>The tensor with this suffix (<c>weight</c>, <c>bias</c>, <c>running_mean</c>...), or null.</summary>
     public ParameterSlot? Slot(string suffix) => Slots.FirstOrDefault(s => s.Suffix == suffix);

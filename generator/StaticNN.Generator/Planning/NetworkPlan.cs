@@ -39,10 +39,11 @@ internal sealed class NetworkPlan
 
     public long ParameterCount => Layers.Sum(l => l.ParameterCount);
 
-    public int PaddedInputSize => Pad(Spec.InputSize);
+    /// <summary>Floats per sample of the padded copy of the input (when <see cref="NeedsPaddedInput"/>).</summary>
+    public int PaddedInputSize => Storage.Standard(Spec.Input).SampleStride;
 
     /// <summary>Sum of the padded widths of every layer's output (Predict keeps each on the stack).</summary>
-    public int TotalPaddedWidth => Layers.Sum(l => l.PaddedOutputSize) + (NeedsPaddedInput ? PaddedInputSize : 0);
+    public int TotalPaddedWidth => Layers.Sum(l => l.PaddedOutputSize + l.Emitter.InferenceScratch(l).Sum(s => s.Floats)) + (NeedsPaddedInput ? PaddedInputSize : 0);
 
     /// <summary>Some layer draws random numbers in training (dropout masks).</summary>
     public bool UsesTrainingRandom => Layers.Any(l => l.Emitter.UsesTrainingRandom);
@@ -57,7 +58,8 @@ internal sealed class NetworkPlan
     public static NetworkPlan Create(NetworkSpec spec)
     {
         LayerEmitter first = LayerEmitters.For(spec.Layers[0].Kind);
-        bool paddedInput = !first.ReadsUnpaddedInput || spec.Layers.Any(l => LayerEmitters.For(l.Kind).ExtraSource(l) == -1);
+        Storage userRows = Storage.UserRows(spec.Input);
+        bool paddedInput = !first.CanReadUserRows(spec.Layers[0], userRows) || spec.Layers.Any(l => LayerEmitters.For(l.Kind).ExtraSource(l) == -1);
         var layers = new List<LayerPlan>();
         int offset = 0, state = 0;
         for (int i = 0; i < spec.Layers.Count; i++)
@@ -85,9 +87,9 @@ internal sealed class NetworkPlan
             }
             bool fused = isLast && emitter.CanFuseLoss && IsFused(spec.Loss, layer.Activation);
             bool keepsZ = emitter.KeepsPreActivation(layer, fused);
-            int inputStride = i == 0 && !paddedInput ? layer.InputSize : Pad(layer.InputSize);
-            var plan = new LayerPlan(layer, emitter, inputStride, slots, isLast, keepsZ, fused, new List<WorkspaceBuffer>());
-            layers.Add(new LayerPlan(layer, emitter, inputStride, slots, isLast, keepsZ, fused, emitter.Buffers(plan).ToList()));
+            Storage input = i == 0 && !paddedInput ? userRows : Storage.Standard(layer.Input);
+            var plan = new LayerPlan(layer, emitter, input, slots, isLast, keepsZ, fused, new List<WorkspaceBuffer>());
+            layers.Add(new LayerPlan(layer, emitter, input, slots, isLast, keepsZ, fused, emitter.Buffers(plan).ToList()));
         }
         return new NetworkPlan(spec, layers, offset, state, paddedInput);
     }

@@ -11,6 +11,9 @@ internal enum SlotLayout
 
     /// <summary>PyTorch's [out, in] stored input-major, [in][out padded to 16]: the dense kernels' W^T.</summary>
     TransposedMatrix,
+
+    /// <summary>PyTorch's [filters, channels, kh, kw] (or [filters, channels, k]) stored [kh][kw][channels][filters padded to 16].</summary>
+    ConvolutionKernel,
 }
 
 /// <summary>
@@ -36,10 +39,18 @@ internal sealed record ParameterSlot(int Layer, LayerTensor Tensor, SlotLayout L
 
     public EquatableArray<int> Shape => Tensor.Shape;
 
+    /// <summary>A convolution weight's filters, channels and window (kh, kw), from its PyTorch shape.</summary>
+    public static (int Filters, int Channels, int KernelHeight, int KernelWidth, int Window) KernelGeometry(EquatableArray<int> shape)
+    {
+        int kh = shape.Count == 4 ? shape[2] : 1, kw = shape[shape.Count - 1];
+        return (shape[0], shape[1], kh, kw, kh * kw);
+    }
+
     /// <summary>The padded length of a tensor of <paramref name="shape"/> in <paramref name="layout"/>.</summary>
     public static int LengthOf(SlotLayout layout, EquatableArray<int> shape) => layout switch
     {
         SlotLayout.TransposedMatrix => shape[1] * NetworkPlan.Pad(shape[0]),
+        SlotLayout.ConvolutionKernel => KernelGeometry(shape).Window * shape[1] * NetworkPlan.Pad(shape[0]),
         _ => NetworkPlan.Pad(shape[0]),
     };
 }

@@ -142,6 +142,23 @@ internal static class PretrainedBinder
                     }
                 }
                 break;
+            case SlotLayout.ConvolutionKernel:
+                (int filters, int channels, int kh, int kw, _) = ParameterSlot.KernelGeometry(slot.Shape);
+                int paddedFilters = NetworkPlan.Pad(filters), logical = 0;
+                for (int f = 0; f < filters; f++)
+                {
+                    for (int c = 0; c < channels; c++)
+                    {
+                        for (int i = 0; i < kh; i++)
+                        {
+                            for (int j = 0; j < kw; j++)
+                            {
+                                block[slot.Offset + ((i * kw + j) * channels + c) * paddedFilters + f] = values[logical++];
+                            }
+                        }
+                    }
+                }
+                break;
             default:
                 values.CopyTo(block.AsSpan(slot.Offset, slot.Count));
                 break;
@@ -182,8 +199,18 @@ internal static class PretrainedBinder
     }
 
     /// <summary>A flat index as a tensor index: [o, i] for a matrix, [o] for a vector.</summary>
-    private static string Index(int flat, long[] shape) =>
-        shape.Length == 2 ? $"[{flat / shape[1]}, {flat % shape[1]}]" : $"[{flat}]";
+    /// <summary>A flat index as a tensor index: [o, i] for a matrix, [f, c, i, j] for a convolution kernel, [o] for a vector.</summary>
+    private static string Index(int flat, long[] shape)
+    {
+        var index = new long[shape.Length];
+        long rest = flat;
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = rest % shape[d];
+            rest /= shape[d];
+        }
+        return "[" + string.Join(", ", index) + "]";
+    }
 
     private static string Join(IEnumerable<string> names)
     {

@@ -151,4 +151,27 @@ public sealed class NetworkSnapshotTests
 
         SnapshotAssert.MatchesSources(run.Sources);
     }
+
+    [Fact]
+    public void ConvolutionPoolingFlatten_MatchesSnapshot()
+    {
+        // 2 channels, 9 filters (a vector tail), Same padding with stride 2, a 2x1 max pool (stride 2x1 by default), a
+        // rectangular kernel, and Flatten into Dense: the API file, the dispatch file and two kernel files.
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticNN;
+
+            [Network(Loss = Loss.CrossEntropy)]
+            [Input(2, 7, 7)]
+            [Conv2D(9, 3, Activation.ReLU, Stride = 2, Padding = Padding.Same)]
+            [MaxPool2D(2, 1)]
+            [Conv2D(17, 1, 2, Activation.Tanh)]
+            [Flatten]
+            [Dense(3, Activation.Softmax)]
+            public partial class TinyCnn;
+            """).ShouldCompileWithoutWarnings();
+
+        SnapshotAssert.MatchesSources(run.Sources
+            .Where(s => s.Key is "TinyCnn.g.cs" or "TinyCnn.Kernels.g.cs" or "TinyCnn.Kernels.Vector512.g.cs" or "TinyCnn.Kernels.Scalar.g.cs")
+            .ToDictionary(s => s.Key, s => s.Value));
+    }
 }

@@ -24,6 +24,15 @@ public sealed class KnownTypeNamesTests
         KnownTypeNames.ActivationAttribute.ShouldBe(typeof(ActivationAttribute).FullName);
         KnownTypeNames.ResidualBeginAttribute.ShouldBe(typeof(ResidualBeginAttribute).FullName);
         KnownTypeNames.ResidualEndAttribute.ShouldBe(typeof(ResidualEndAttribute).FullName);
+        KnownTypeNames.Conv2DAttribute.ShouldBe(typeof(Conv2DAttribute).FullName);
+        KnownTypeNames.Conv1DAttribute.ShouldBe(typeof(Conv1DAttribute).FullName);
+        KnownTypeNames.MaxPool2DAttribute.ShouldBe(typeof(MaxPool2DAttribute).FullName);
+        KnownTypeNames.AvgPool2DAttribute.ShouldBe(typeof(AvgPool2DAttribute).FullName);
+        KnownTypeNames.MaxPool1DAttribute.ShouldBe(typeof(MaxPool1DAttribute).FullName);
+        KnownTypeNames.AvgPool1DAttribute.ShouldBe(typeof(AvgPool1DAttribute).FullName);
+        KnownTypeNames.GlobalAveragePool2DAttribute.ShouldBe(typeof(GlobalAveragePool2DAttribute).FullName);
+        KnownTypeNames.GlobalAveragePool1DAttribute.ShouldBe(typeof(GlobalAveragePool1DAttribute).FullName);
+        KnownTypeNames.FlattenAttribute.ShouldBe(typeof(FlattenAttribute).FullName);
     }
 
     [Fact]
@@ -56,6 +65,7 @@ public sealed class KnownTypeNamesTests
     [InlineData(typeof(ActivationKind), typeof(Activation))]
     [InlineData(typeof(LossKind), typeof(Loss))]
     [InlineData(typeof(Model.LayerKind), typeof(StaticNN.LayerKind))]
+    [InlineData(typeof(PaddingKind), typeof(Padding))]
     public void MirrorEnum_HasSameNamesAndValuesAsRuntimeEnum(Type mirror, Type runtime)
     {
         static string[] Members(Type type) => Enum.GetNames(type)

@@ -5,6 +5,7 @@
 
 namespace StaticNN.Generated
 {
+    using global::System;
     using global::System.CodeDom.Compiler;
     using global::System.ComponentModel;
     using global::System.Runtime.CompilerServices;

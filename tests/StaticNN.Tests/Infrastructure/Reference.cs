@@ -3,7 +3,11 @@ using System.Linq;
 
 namespace StaticNN.Tests.Infrastructure;
 
-/// <summary>A plain double-precision implementation of a dense network: the oracle for forward and gradient checks.</summary>
+/// <summary>
+/// A plain double-precision implementation of a network, every tensor in the logical (PyTorch, channels-first) order:
+/// the oracle for forward and gradient checks. Convolutions are written as the textbook sum over the window with
+/// zero padding, independently of the generated kernels' layout.
+/// </summary>
 internal sealed class Reference
 {
     public Reference(LayerInfo[] infos, double[][] weights, double[][] biases, Loss loss, double[][]? runningMean = null, double[][]? runningVariance = null)
@@ -46,8 +50,8 @@ internal sealed class Reference
             variances[l] = [];
             if (infos[l].HasRunningStatistics)
             {
-                var m = new float[infos[l].OutputSize];
-                var v = new float[infos[l].OutputSize];
+                var m = new float[infos[l].WeightCount];
+                var v = new float[infos[l].WeightCount];
                 network.GetLayerRunningStatistics(l, m, v);
                 means[l] = m.Select(x => (double)x).ToArray();
                 variances[l] = v.Select(x => (double)x).ToArray();
@@ -125,27 +129,58 @@ internal sealed class Reference
                     }
                     break;
                 case LayerKind.BatchNorm:
+                {
+                    // Per feature on a vector; per channel over every position of a spatial input (BatchNorm2d/1d).
+                    (int channels, int positions) = info.OutputShape.Rank == 1 ? (n, 1) : (info.OutputShape.D0, n / info.OutputShape.D0);
                     for (int m = 0; m < count; m++) y[m] = new double[n];
-                    for (int j = 0; j < n; j++)
+                    for (int c = 0; c < channels; c++)
                     {
                         double mean, variance;
                         if (training)
                         {
                             mean = 0;
-                            for (int m = 0; m < count; m++) mean += a[m][j];
-                            mean /= count;
+                            for (int m = 0; m < count; m++) for (int p = 0; p < positions; p++) mean += a[m][c * positions + p];
+                            mean /= count * positions;
                             variance = 0;
-                            for (int m = 0; m < count; m++) variance += (a[m][j] - mean) * (a[m][j] - mean);
-                            variance /= count;
+                            for (int m = 0; m < count; m++) for (int p = 0; p < positions; p++) variance += Math.Pow(a[m][c * positions + p] - mean, 2);
+                            variance /= count * positions;
                         }
                         else
                         {
-                            mean = RunningMean[l][j];
-                            variance = RunningVariance[l][j];
+                            mean = RunningMean[l][c];
+                            variance = RunningVariance[l][c];
                         }
                         double inverse = 1 / Math.Sqrt(variance + info.Epsilon);
-                        for (int m = 0; m < count; m++) y[m][j] = Weights[l][j] * (a[m][j] - mean) * inverse + Biases[l][j];
+                        for (int m = 0; m < count; m++)
+                        {
+                            for (int p = 0; p < positions; p++)
+                            {
+                                int j = c * positions + p;
+                                y[m][j] = Weights[l][c] * (a[m][j] - mean) * inverse + Biases[l][c];
+                            }
+                        }
                     }
+                    break;
+                }
+                case LayerKind.Conv2D:
+                case LayerKind.Conv1D:
+                    pre = new double[count][];
+                    for (int m = 0; m < count; m++)
+                    {
+                        pre[m] = Convolve(info, Weights[l], Biases[l], a[m]);
+                        y[m] = pre[m].Select(v => Activate(info.Activation, info.Alpha, v)).ToArray();
+                    }
+                    break;
+                case LayerKind.MaxPool2D:
+                case LayerKind.AvgPool2D:
+                case LayerKind.MaxPool1D:
+                case LayerKind.AvgPool1D:
+                case LayerKind.GlobalAveragePool2D:
+                case LayerKind.GlobalAveragePool1D:
+                    for (int m = 0; m < count; m++) y[m] = Pool(info, a[m]);
+                    break;
+                case LayerKind.Flatten:
+                    for (int m = 0; m < count; m++) y[m] = (double[])a[m].Clone();
                     break;
                 case LayerKind.LayerNorm:
                     for (int m = 0; m < count; m++)
@@ -167,9 +202,85 @@ internal sealed class Reference
                     break;
             }
             outputs[l + 1] = y;
-            lastPreActivation = info.Kind is LayerKind.Dense or LayerKind.Activation ? pre : y;
+            lastPreActivation = info.Kind is LayerKind.Dense or LayerKind.Activation or LayerKind.Conv2D or LayerKind.Conv1D ? pre : y;
         }
         return outputs[Infos.Length];
+    }
+
+    /// <summary>(channels, height, width); (channels, 1, length) for a 1-D shape.</summary>
+    public static (int Channels, int Height, int Width) Grid(TensorShape shape) =>
+        shape.Rank == 3 ? (shape.D0, shape.D1, shape.D2) : shape.Rank == 2 ? (shape.D0, 1, shape.D1) : (shape.D0, 1, 1);
+
+    /// <summary>Keras' Same padding before the input on one axis: half of max((out - 1) * stride + kernel - in, 0), rounded down.</summary>
+    public static int SameBefore(int input, int output, int kernel, int stride) => Math.Max((output - 1) * stride + kernel - input, 0) / 2;
+
+    /// <summary>pre[f, oh, ow] = b[f] + sum over c, i, j of w[f, c, i, j] * x[c, oh*s + i - top, ow*s + j - left] (zero outside).</summary>
+    private static double[] Convolve(LayerInfo info, double[] w, double[] b, double[] x)
+    {
+        (int channels, int height, int width) = Grid(info.InputShape);
+        (int filters, int outHeight, int outWidth) = Grid(info.OutputShape);
+        int kh = info.KernelHeight, kw = info.KernelWidth, stride = info.Stride, strideHeight = info.StrideHeight;
+        int top = info.Padding == Padding.Same ? SameBefore(height, outHeight, kh, strideHeight) : 0;
+        int left = info.Padding == Padding.Same ? SameBefore(width, outWidth, kw, stride) : 0;
+        var z = new double[filters * outHeight * outWidth];
+        for (int f = 0; f < filters; f++)
+        {
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                for (int ow = 0; ow < outWidth; ow++)
+                {
+                    double sum = info.HasBias ? b[f] : 0;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        for (int i = 0; i < kh; i++)
+                        {
+                            int ih = oh * strideHeight + i - top;
+                            if (ih < 0 || ih >= height) continue;
+                            for (int j = 0; j < kw; j++)
+                            {
+                                int iw = ow * stride + j - left;
+                                if (iw < 0 || iw >= width) continue;
+                                sum += w[((f * channels + c) * kh + i) * kw + j] * x[(c * height + ih) * width + iw];
+                            }
+                        }
+                    }
+                    z[(f * outHeight + oh) * outWidth + ow] = sum;
+                }
+            }
+        }
+        return z;
+    }
+
+    /// <summary>Max or mean of each window per channel; a global pool is one window of the whole grid.</summary>
+    private static double[] Pool(LayerInfo info, double[] x)
+    {
+        (int channels, int height, int width) = Grid(info.InputShape);
+        bool global = info.Kind is LayerKind.GlobalAveragePool2D or LayerKind.GlobalAveragePool1D;
+        bool max = info.Kind is LayerKind.MaxPool2D or LayerKind.MaxPool1D;
+        int kh = global ? height : info.KernelHeight, kw = global ? width : info.KernelWidth;
+        int stride = global ? 1 : info.Stride, strideHeight = global ? 1 : info.StrideHeight;
+        int outHeight = (height - kh) / strideHeight + 1, outWidth = (width - kw) / stride + 1;
+        var y = new double[channels * outHeight * outWidth];
+        for (int c = 0; c < channels; c++)
+        {
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                for (int ow = 0; ow < outWidth; ow++)
+                {
+                    double value = max ? double.NegativeInfinity : 0;
+                    for (int i = 0; i < kh; i++)
+                    {
+                        for (int j = 0; j < kw; j++)
+                        {
+                            double v = x[(c * height + oh * strideHeight + i) * width + ow * stride + j];
+                            value = max ? Math.Max(value, v) : value + v;
+                        }
+                    }
+                    y[(c * outHeight + oh) * outWidth + ow] = max ? value : value / (kh * kw);
+                }
+            }
+        }
+        return y;
     }
 
     private static double[] Activate(LayerInfo info, double[] z) =>
@@ -181,7 +292,7 @@ internal sealed class Reference
         double total = 0;
         for (int l = 0; l < Infos.Length; l++)
         {
-            if (Infos[l].Kind == LayerKind.Dense && Infos[l].L2 > 0)
+            if (Infos[l].Kind is LayerKind.Dense or LayerKind.Conv2D or LayerKind.Conv1D && Infos[l].L2 > 0)
             {
                 total += Infos[l].L2 * Weights[l].Sum(w => w * w);
             }

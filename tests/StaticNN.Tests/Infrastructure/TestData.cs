@@ -18,7 +18,9 @@ internal static class TestData
         for (int l = 0; l < T.LayerCount; l++)
         {
             LayerInfo info = T.GetLayerInfo(l);
-            float limit = scale / MathF.Sqrt(info.InputSize);
+            // Fan-in: the inputs of one output (a convolution's window times its channels).
+            int fanIn = info.Kind is LayerKind.Conv2D or LayerKind.Conv1D ? info.WeightCount / info.OutputShape.D0 : info.InputSize;
+            float limit = scale / MathF.Sqrt(fanIn);
             network.SetLayerParameters(l, Uniform(info.WeightCount, seed * 31 + l, -limit, limit), Uniform(info.BiasCount, seed * 37 + l, -0.5f, 0.5f));
         }
         return network;

@@ -31,10 +31,10 @@ public sealed class ForwardTests
     [MemberData(nameof(Networks))]
     public void PredictBatch_MatchesDoubleReferenceForEveryBlockRemainder(Type network) => Run(nameof(PredictBatchMatches), network);
 
-    private static void Run(string method, Type network) =>
+    internal static void Run(string method, Type network) =>
         typeof(ForwardTests).GetMethod(method, BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(network).Invoke(null, null);
 
-    private static void PredictMatches<T>() where T : class, ITrainableNetwork<T>, new()
+    internal static void PredictMatches<T>() where T : class, ITrainableNetwork<T>, new()
     {
         T net = TestData.Randomized<T>(seed: 3);
         Reference reference = Reference.Of(net);
@@ -48,7 +48,7 @@ public sealed class ForwardTests
         }
     }
 
-    private static void PredictBatchMatches<T>() where T : class, ITrainableNetwork<T>, new()
+    internal static void PredictBatchMatches<T>() where T : class, ITrainableNetwork<T>, new()
     {
         T net = TestData.Randomized<T>(seed: 4);
         Reference reference = Reference.Of(net);

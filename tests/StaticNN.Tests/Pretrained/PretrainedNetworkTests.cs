@@ -106,13 +106,13 @@ public sealed class PretrainedNetworkTests
             LayerInfo info = T.GetLayerInfo(layer);
             if (info.HasRunningStatistics)
             {
-                var (bakedMean, bakedVariance) = (new float[info.OutputSize], new float[info.OutputSize]);
-                var (loadedMean, loadedVariance) = (new float[info.OutputSize], new float[info.OutputSize]);
+                var (bakedMean, bakedVariance) = (new float[info.WeightCount], new float[info.WeightCount]);
+                var (loadedMean, loadedVariance) = (new float[info.WeightCount], new float[info.WeightCount]);
                 baked.GetLayerRunningStatistics(layer, bakedMean, bakedVariance);
                 loaded.GetLayerRunningStatistics(layer, loadedMean, loadedVariance);
                 bakedMean.ShouldBe(loadedMean);
                 bakedVariance.ShouldBe(loadedVariance);
-                bakedVariance.ShouldNotBe(Enumerable.Repeat(1f, info.OutputSize).ToArray(), "the file's statistics, not the defaults");
+                bakedVariance.ShouldNotBe(Enumerable.Repeat(1f, info.WeightCount).ToArray(), "the file's statistics, not the defaults");
             }
         }
         float[] inputs = TestData.Uniform(T.InputSize * 7, seed: 11, -2f, 2f);

@@ -10,9 +10,12 @@ internal sealed class ActivationEmitter : LayerEmitter
     public override bool CanFuseLoss => true;
 
     public override string Comment(LayerPlan layer) =>
-        $"Layer {layer.Index}: Activation {layer.Spec.Activation}{ActivationCode.AlphaText(layer.Spec)} over {layer.OutputSize}";
+        $"Layer {layer.Index}: Activation {layer.Spec.Activation}{ActivationCode.AlphaText(layer.Spec)} over {ShapeText(layer.Spec.Output)}";
 
-    public override (string Shape, string Detail) Summary(LayerPlan layer) => ($"{layer.OutputSize}", layer.Spec.Activation.ToString());
+    public override (string Shape, string Detail) Summary(LayerPlan layer) => (ShapeText(layer.Spec.Output), layer.Spec.Activation.ToString());
+
+    /// <summary>A vector as its size ("64"), other shapes as "(32, 26, 26)".</summary>
+    internal static string ShapeText(TensorShape shape) => shape.IsVector ? shape.D0.ToString(System.Globalization.CultureInfo.InvariantCulture) : shape.ToString();
 
     public override void EmitInferenceStep(SourceWriter w, LayerPlan layer, string input, string output, string rows, string? source)
     {

@@ -31,7 +31,7 @@ internal sealed class DenseEmitter : LayerEmitter
         }
     }
 
-    public override bool ReadsUnpaddedInput => true;
+    public override bool CanReadUserRows(LayerSpec layer, Storage userRows) => true;
 
     public override bool CanFuseLoss => true;
 
@@ -178,7 +178,7 @@ internal sealed class DenseEmitter : LayerEmitter
         }
     }
 
-    public override IEnumerable<GemmShape> Kernels(LayerPlan layer)
+    public override IEnumerable<IKernel> Kernels(LayerPlan layer)
     {
         GemmShape forward = Forward(layer);
         yield return forward;

@@ -19,9 +19,9 @@ internal sealed class DropoutEmitter : LayerEmitter
 
     public override bool IsIdentityInInference => true;
 
-    public override string Comment(LayerPlan layer) => $"Layer {layer.Index}: Dropout {layer.OutputSize}, rate {Float(Rate(layer))}";
+    public override string Comment(LayerPlan layer) => $"Layer {layer.Index}: Dropout {ActivationEmitter.ShapeText(layer.Spec.Output)}, rate {Float(Rate(layer))}";
 
-    public override (string Shape, string Detail) Summary(LayerPlan layer) => ($"{layer.OutputSize}", "rate " + Float(Rate(layer)));
+    public override (string Shape, string Detail) Summary(LayerPlan layer) => (ActivationEmitter.ShapeText(layer.Spec.Output), "rate " + Float(Rate(layer)));
 
     public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"Rate = {Float(Rate(layer))}" };
 
@@ -39,7 +39,8 @@ internal sealed class DropoutEmitter : LayerEmitter
         int l = layer.Index, p = layer.PaddedOutputSize;
         string input = context.Input(l, layer.PaddedInputSize), output = context.Output(l, p);
         w.OpenBrace("if (training)");
-        w.Line($"{Dropout}.Forward({input}, count, {p}, {layer.OutputSize}, {Float(Rate(layer))}, ref _trainingRandom, {Rows($"workspace.Mask{l}", p)}, {output});");
+        Storage storage = layer.OutputStorage;
+        w.Line($"{Dropout}.Forward({input}, {layer.OutputRows("count")}, {storage.ChannelStride}, {storage.Channels}, {Float(Rate(layer))}, ref _trainingRandom, {Rows($"workspace.Mask{l}", p)}, {output});");
         w.CloseBrace();
         w.OpenBrace("else");
         w.Line($"{input}.CopyTo({output});");
@@ -68,9 +69,18 @@ internal sealed class DropoutEmitter : LayerEmitter
         {
             w.OpenBrace($"case {layer.Index}:");
             w.Line($"{Arguments}.ThrowIfLengthIsNot(mask.Length, workspace.Count * {layer.OutputSize}, \"{display}\", \"mask values (last batch samples x {layer.OutputSize})\", nameof(mask));");
-            w.OpenBrace("for (int r = 0; r < workspace.Count; r++)");
-            w.Line($"new {ReadOnlySpan}(workspace.Mask{layer.Index}, r * {layer.PaddedOutputSize}, {layer.OutputSize}).CopyTo(mask.Slice(r * {layer.OutputSize}));");
-            w.CloseBrace();
+            if (layer.OutputStorage.Positions == 1)
+            {
+                w.OpenBrace("for (int r = 0; r < workspace.Count; r++)");
+                w.Line($"new {ReadOnlySpan}(workspace.Mask{layer.Index}, r * {layer.PaddedOutputSize}, {layer.OutputSize}).CopyTo(mask.Slice(r * {layer.OutputSize}));");
+                w.CloseBrace();
+            }
+            else
+            {
+                Storage s = layer.OutputStorage;
+                w.Line("// The mask is kept channels-last; copy it out in the channels-first order of the inputs.");
+                w.Line($"{Runtime}.ConvolutionLayout.ToChannelsFirst(workspace.Mask{layer.Index}, workspace.Count, {s.SampleStride}, {s.Positions}, {s.ChannelStride}, {s.Channels}, mask, {layer.OutputSize});");
+            }
             w.Line("return;");
             w.CloseBrace();
         }

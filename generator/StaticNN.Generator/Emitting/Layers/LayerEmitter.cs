@@ -24,8 +24,11 @@ internal abstract class LayerEmitter
         yield break;
     }
 
-    /// <summary>As a first layer, reads the user's rows as they are (unpadded); otherwise they are copied into padded rows first.</summary>
-    public virtual bool ReadsUnpaddedInput => false;
+    /// <summary>
+    /// As the first layer, reads the user's rows as they are (unpadded, channels first); otherwise they are copied into
+    /// the standard storage first (padded rows, or channels-last for an image).
+    /// </summary>
+    public virtual bool CanReadUserRows(LayerSpec layer, Storage userRows) => false;
 
     /// <summary>As the last layer, the loss may apply the activation itself (softmax or sigmoid with its cross-entropy).</summary>
     public virtual bool CanFuseLoss => false;
@@ -93,6 +96,12 @@ internal abstract class LayerEmitter
         context.Produce(context.Output);
     }
 
+    /// <summary>Scratch the inference passes need besides the layer's output, per sample: a name and its floats.</summary>
+    public virtual IEnumerable<(string Name, int Floats)> InferenceScratch(LayerPlan layer)
+    {
+        yield break;
+    }
+
     /// <summary>Whether inference passes the input through unchanged (no buffer, no code).</summary>
     public virtual bool IsIdentityInInference => false;
 
@@ -108,7 +117,7 @@ internal abstract class LayerEmitter
     }
 
     /// <summary>The kernels (matrix products with constant sizes) the layer calls.</summary>
-    public virtual IEnumerable<GemmShape> Kernels(LayerPlan layer)
+    public virtual IEnumerable<IKernel> Kernels(LayerPlan layer)
     {
         yield break;
     }
@@ -145,6 +154,9 @@ internal sealed class PredictContext
 
     /// <summary>The declaration of <see cref="Output"/> on the stack, 64-byte aligned.</summary>
     public string Scratch => $"{EmitterText.Span} {Output} = {EmitterText.Runtime}.StackScratch.Align64(stackalloc float[{Layer.PaddedOutputSize + 15}], {Layer.PaddedOutputSize});";
+
+    /// <summary>The declaration of more scratch on the stack, 64-byte aligned.</summary>
+    public string ScratchFor(string name, int floats) => $"{EmitterText.Span} {name} = {EmitterText.Runtime}.StackScratch.Align64(stackalloc float[{floats + 15}], {floats});";
 
     /// <summary>Set when the layer wrote the caller's output span itself.</summary>
     public bool WroteNetworkOutput { get; set; }

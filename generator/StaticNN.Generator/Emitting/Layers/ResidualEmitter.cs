@@ -14,11 +14,11 @@ internal sealed class ResidualEmitter : LayerEmitter
     public override string Comment(LayerPlan layer)
     {
         int source = Source(layer);
-        return $"Layer {layer.Index}: Residual: output = input + output of {(source < 0 ? "the network input" : $"layer {source}")} ({layer.OutputSize})";
+        return $"Layer {layer.Index}: Residual: output = input + output of {(source < 0 ? "the network input" : $"layer {source}")} ({ActivationEmitter.ShapeText(layer.Spec.Output)})";
     }
 
     public override (string Shape, string Detail) Summary(LayerPlan layer) =>
-        ($"{layer.OutputSize}", "+ " + (Source(layer) < 0 ? "input" : $"layer {Source(layer)}"));
+        (ActivationEmitter.ShapeText(layer.Spec.Output), "+ " + (Source(layer) < 0 ? "input" : $"layer {Source(layer)}"));
 
     public override IEnumerable<string> LayerInfoSettings(LayerPlan layer) => new[] { $"ResidualSource = {Int(Source(layer))}" };
 

@@ -12,7 +12,8 @@ internal sealed record BatchNormOptions(float Momentum, float Epsilon) : LayerOp
 
     public override IEnumerable<LayerTensor> Tensors(TensorShape input, TensorShape output)
     {
-        int features = (int)output.ElementCount;
+        // Per channel after a convolution (PyTorch's BatchNorm2d/1d), per feature on a vector.
+        int features = output.IsSpatial ? output.Grid.Channels : (int)output.ElementCount;
         yield return LayerTensor.Of("weight", features);
         yield return LayerTensor.Of("bias", features);
         yield return LayerTensor.StateOf("running_mean", features);

@@ -23,6 +23,10 @@ internal sealed class DenseParser : ILayerParser
             return LayerParseOutcome.Invalid(context.Input);
         }
         bool hasBias = context.NamedBool("UseBias", true);
+        if (!context.Input.IsVector && context.ShapeKnown)
+        {
+            context.Report(DiagnosticDescriptors.LayerNeedsFlatInput, context.Index, context.Network, "Dense", context.Input.Describe());
+        }
         context.CheckSize($"Layer {context.Index}", units);
         float alpha = context.ReadAlpha(activation);
         float l2 = context.ReadL2();

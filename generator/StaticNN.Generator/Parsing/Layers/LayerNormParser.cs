@@ -13,6 +13,10 @@ internal sealed class LayerNormParser : ILayerParser
     public LayerParseOutcome Parse(LayerParseContext context)
     {
         float epsilon = context.NamedFloat("Epsilon", 1e-3f);
+        if (!context.Input.IsVector && context.ShapeKnown)
+        {
+            context.Report(DiagnosticDescriptors.LayerNeedsFlatInput, context.Index, context.Network, "LayerNorm", context.Input.Describe());
+        }
         CheckEpsilon(context, epsilon);
         return LayerParseOutcome.Layer(new LayerNormOptions(epsilon), context.Input);
     }

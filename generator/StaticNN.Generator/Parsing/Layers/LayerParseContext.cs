@@ -22,8 +22,9 @@ internal sealed class LayerParseContext
 
     public LayerParseContext(
         AttributeData attribute, Location? location, int index, int layerTotal, TensorShape input, string network,
-        Stack<OpenResidualBlock> openBlocks, Action<DiagnosticDescriptor, Location?, object[]> report)
+        Stack<OpenResidualBlock> openBlocks, Action<DiagnosticDescriptor, Location?, object[]> report, bool shapeKnown = true)
     {
+        ShapeKnown = shapeKnown;
         Attribute = attribute;
         Location = location;
         Index = index;
@@ -36,6 +37,9 @@ internal sealed class LayerParseContext
     }
 
     public AttributeData Attribute { get; }
+
+    /// <summary>False when the input could not be read: shape diagnostics would only repeat that error.</summary>
+    public bool ShapeKnown { get; }
 
     /// <summary>The attribute in source, where its diagnostics go.</summary>
     public Location? Location { get; }
@@ -134,12 +138,19 @@ internal sealed class LayerParseContext
 /// <summary>What a layer parser decided.</summary>
 internal readonly struct LayerParseOutcome
 {
-    private LayerParseOutcome(LayerOptions? options, TensorShape output, bool valid)
+    private LayerParseOutcome(LayerOptions? options, TensorShape output, bool valid, TensorShape? inputAs = null)
     {
         Options = options;
         Output = output;
         IsValid = valid;
+        InputAs = inputAs;
     }
+
+    /// <summary>
+    /// How the layer named the axes of a (rows, columns) input: (1, rows, columns) for 2-D layers, (rows, columns) as
+    /// (channels, length) for 1-D layers. The first layer that names them names the network's input.
+    /// </summary>
+    public TensorShape? InputAs { get; }
 
     /// <summary>The layer's settings, or null when it adds no layer (a residual begin marker, or a layer that could not be read).</summary>
     public LayerOptions? Options { get; }
@@ -151,7 +162,7 @@ internal readonly struct LayerParseOutcome
     public bool IsValid { get; }
 
     /// <summary>A layer (errors reported on the way still stop generation, but later layers are checked against <paramref name="output"/>).</summary>
-    public static LayerParseOutcome Layer(LayerOptions options, TensorShape output) => new(options, output, true);
+    public static LayerParseOutcome Layer(LayerOptions options, TensorShape output, TensorShape? inputAs = null) => new(options, output, true, inputAs);
 
     /// <summary>A marker that adds no layer and leaves the shape as it is.</summary>
     public static LayerParseOutcome Marker(TensorShape shape) => new(null, shape, true);

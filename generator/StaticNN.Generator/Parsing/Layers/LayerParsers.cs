@@ -18,6 +18,15 @@ internal static class LayerParsers
         new ActivationParser(),
         new ResidualBeginParser(),
         new ResidualEndParser(),
+        new ConvolutionParser(dimensions: 2),
+        new ConvolutionParser(dimensions: 1),
+        new PoolingParser(Model.LayerKind.MaxPool2D),
+        new PoolingParser(Model.LayerKind.AvgPool2D),
+        new PoolingParser(Model.LayerKind.MaxPool1D),
+        new PoolingParser(Model.LayerKind.AvgPool1D),
+        new GlobalAveragePoolParser(dimensions: 2),
+        new GlobalAveragePoolParser(dimensions: 1),
+        new FlattenParser(),
     };
 
     private static readonly Dictionary<string, ILayerParser> s_byName = s_parsers.ToDictionary(p => p.AttributeName);
