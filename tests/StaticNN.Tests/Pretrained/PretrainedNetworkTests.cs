@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using StaticNN.Serialization;
 using StaticNN.Tests.Infrastructure;
 
 namespace StaticNN.Tests.Pretrained;
@@ -50,11 +51,52 @@ public sealed class PretrainedNetworkTests
         Predicts(CanonicalNet.CreatePretrained(), input, expected);
 
     [Fact]
+    public void Convolution2D_PredictsWhatPyTorchPredicted() =>
+        PredictsCases(ConvPretrainedNet.CreatePretrained(), "conv.safetensors");
+
+    [Fact]
+    public void Convolution1D_PredictsWhatPyTorchPredicted() =>
+        PredictsCases(Conv1DPretrainedNet.CreatePretrained(), "conv1d.safetensors");
+
+    [Fact]
+    public void ConvolutionWeightsLoadedAtRunTime_PredictWhatPyTorchPredicted()
+    {
+        var network = new ConvPretrainedNet(seed: 3);
+        network.Load(Path.Combine(AppContext.BaseDirectory, "Pretrained", "conv.safetensors"));
+        PredictsCases(network, "conv.safetensors");
+    }
+
+    /// <summary>Cases/{file}: the inputs PyTorch was given and its outputs (make_pretrained_files.py, save_cases).</summary>
+    private static void PredictsCases<T>(T network, string file) where T : class, ITrainableNetwork<T>
+    {
+        SafeTensorsFile cases = SafeTensorsFile.Read(Path.Combine(AppContext.BaseDirectory, "Pretrained", "Cases", file));
+        float[] inputs = cases["inputs"].ToSingleArray(), outputs = cases["outputs"].ToSingleArray();
+        int count = inputs.Length / T.InputSize;
+        count.ShouldBeGreaterThan(0);
+        outputs.Length.ShouldBe(count * T.OutputSize);
+        var predicted = new float[count * T.OutputSize];
+        network.PredictBatch(inputs, predicted);
+        var single = new float[T.OutputSize];
+        for (int m = 0; m < count; m++)
+        {
+            network.Predict(inputs.AsSpan(m * T.InputSize, T.InputSize), single);
+            for (int j = 0; j < T.OutputSize; j++)
+            {
+                float expected = outputs[m * T.OutputSize + j];
+                Math.Abs(single[j] - expected).ShouldBeLessThanOrEqualTo(1e-5f * Math.Max(1f, Math.Abs(expected)), $"{typeof(T).Name} case {m} output {j}");
+                Math.Abs(predicted[m * T.OutputSize + j] - expected).ShouldBeLessThanOrEqualTo(1e-5f * Math.Max(1f, Math.Abs(expected)), $"{typeof(T).Name} batch case {m} output {j}");
+            }
+        }
+    }
+
+    [Fact]
     public void CreatePretrained_EqualsLoadingTheFileAtRunTime()
     {
         SameAsLoaded(SequentialNet.CreatePretrained(), new SequentialNet(seed: 5), "sequential.safetensors");
         SameAsLoaded(NormalizedNet.CreatePretrained(), new NormalizedNet(seed: 5), "normalized.safetensors");
         SameAsLoaded(CanonicalNet.CreatePretrained(), new CanonicalNet(seed: 5), "canonical.safetensors");
+        SameAsLoaded(ConvPretrainedNet.CreatePretrained(), new ConvPretrainedNet(seed: 5), "conv.safetensors");
+        SameAsLoaded(Conv1DPretrainedNet.CreatePretrained(), new Conv1DPretrainedNet(seed: 5), "conv1d.safetensors");
     }
 
     [Fact]

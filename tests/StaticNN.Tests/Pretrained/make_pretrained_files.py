@@ -68,3 +68,39 @@ state = canonical.state_dict()
 save({"layers.0.weight": state["0.weight"], "layers.0.bias": state["0.bias"],
       "layers.1.weight": state["2.weight"], "layers.1.bias": state["2.bias"]}, "canonical.safetensors")
 show("CanonicalNet", canonical, torch.rand(2, 33) * 2 - 1)
+
+
+def save_cases(name, model, inputs):
+    """Inputs and PyTorch's outputs for a network too wide to paste: Cases/{name}.safetensors, tensors inputs and outputs."""
+    with torch.no_grad():
+        outputs = model(inputs)
+    os.makedirs(os.path.join(HERE, "Cases"), exist_ok=True)
+    save({"inputs": inputs.reshape(inputs.shape[0], -1), "outputs": outputs.reshape(outputs.shape[0], -1)}, os.path.join("Cases", name))
+    print(f"// {name}: {inputs.shape[0]} cases, outputs[0] = {outputs[0].tolist()}")
+
+
+# ConvNet: Conv2d 1->8 3x3, ReLU, MaxPool2d(2), Conv2d 8->17 3x3 padding='same', BatchNorm2d (running statistics that
+# are not the defaults), Tanh, AvgPool2d(2), Flatten, Linear(68, 5), Softmax: a plain nn.Sequential state dict.
+conv = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 8, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(8, 17, 3, padding="same"), torch.nn.BatchNorm2d(17, eps=1e-5), torch.nn.Tanh(), torch.nn.AvgPool2d(2),
+    torch.nn.Flatten(), torch.nn.Linear(17 * 2 * 2, 5), torch.nn.Softmax(dim=1))
+with torch.no_grad():
+    batch_norm = conv[4]
+    batch_norm.weight.uniform_(0.5, 1.5)
+    batch_norm.bias.uniform_(-0.5, 0.5)
+    batch_norm.running_mean.uniform_(-0.3, 0.3)
+    batch_norm.running_var.uniform_(0.5, 2.0)
+    batch_norm.num_batches_tracked.fill_(100)
+conv.eval()
+save(conv.state_dict(), "conv.safetensors")
+save_cases("conv.safetensors", conv, torch.rand(6, 1, 12, 12) * 2 - 1)
+
+# Conv1dNet: Conv1d 3->16 k5 stride 2, ReLU, MaxPool1d(2), Conv1d 16->9 k3 padding='same', GELU (tanh form),
+# AdaptiveAvgPool1d(1), Flatten, Linear(9, 2): (channels, length) inputs, global average pooling.
+conv1d = torch.nn.Sequential(
+    torch.nn.Conv1d(3, 16, 5, stride=2), torch.nn.ReLU(), torch.nn.MaxPool1d(2),
+    torch.nn.Conv1d(16, 9, 3, padding="same"), torch.nn.GELU(approximate="tanh"), torch.nn.AdaptiveAvgPool1d(1),
+    torch.nn.Flatten(), torch.nn.Linear(9, 2)).eval()
+save(conv1d.state_dict(), "conv1d.safetensors")
+save_cases("conv1d.safetensors", conv1d, torch.rand(5, 3, 20) * 2 - 1)
