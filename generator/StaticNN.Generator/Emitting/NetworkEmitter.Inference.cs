@@ -8,6 +8,11 @@ namespace StaticNN.Generator.Emitting;
 
 internal static partial class NetworkEmitter
 {
+    private const int ThreadScratchLimit = 65_536; // Runtime.ThreadScratch.StackLimitFloats
+
+    /// <summary>The thread buffer Predict rents: every span rounded up to 16 floats.</summary>
+    private static int RoundedScratch(NetworkPlan plan) => plan.PredictScratchFloats + 16 * (plan.Layers.Count * 2 + 2);
+
     /// <summary>The user's channels-first samples copied into the layers' channels-last storage.</summary>
     private static string ToChannelsLast(NetworkPlan plan, string input, string samples, string target)
     {
@@ -34,10 +39,16 @@ internal static partial class NetworkEmitter
         w.Line("ref float parameters = ref _parameters.Reference;");
         var buffers = new string[plan.Layers.Count + 1]; // [0] = network input, [l + 1] = output of layer l
         buffers[0] = "input";
+        var scratch = new ScratchSpace(plan.PredictScratchFloats > ThreadScratchLimit);
+        if (scratch.UsesThreadBuffer)
+        {
+            w.Line($"// {plan.PredictScratchFloats} floats of activations: too many for the stack, so they live in this thread's scratch buffer.");
+            w.Line($"{Span} scratch = {Runtime}.ThreadScratch.Rent({RoundedScratch(plan)});");
+        }
         if (plan.NeedsPaddedInput && plan.Spec.Input.IsSpatial)
         {
             w.Line("// The image channels-last, channels padded to 16 (the layers' storage).");
-            w.Line($"{Span} x = {Runtime}.StackScratch.Align64(stackalloc float[{plan.PaddedInputSize + 15}], {plan.PaddedInputSize});");
+            w.Line(scratch.Declare("x", plan.PaddedInputSize));
             w.Line(ToChannelsLast(plan, "input", "1", "x"));
             buffers[0] = "x";
         }
@@ -48,7 +59,7 @@ internal static partial class NetworkEmitter
             w.Line($"x.Slice({inputSize}).Clear();");
             buffers[0] = "x";
         }
-        var predict = new PredictContext(w, plan, buffers);
+        var predict = new PredictContext(w, plan, buffers, scratch);
         foreach (LayerPlan layer in plan.Layers)
         {
             w.Line($"// {layer.Emitter.Comment(layer)}");
@@ -102,20 +113,26 @@ internal static partial class NetworkEmitter
         w.Line($"int count = {Arguments}.GetBatchCount(inputs.Length, InputSize, \"{Display(plan)}\", nameof(inputs));");
         w.Line($"{Arguments}.ThrowIfLengthIsNot(outputs.Length, count * OutputSize, \"{Display(plan)}\", \"output values (samples x OutputSize)\", nameof(outputs));");
         w.Line($"const int ChunkRows = {chunk};");
+        var chunkScratch = new ScratchSpace((long)chunk * plan.TotalPaddedWidth > ThreadScratchLimit, chunk, "ChunkRows");
+        if (chunkScratch.UsesThreadBuffer)
+        {
+            w.Line($"// {chunk * plan.TotalPaddedWidth} floats of activations per chunk: too many for the stack, so they live in this thread's scratch buffer.");
+            w.Line($"{Span} scratch = {Runtime}.ThreadScratch.Rent({(chunk * plan.TotalPaddedWidth + 16 * (plan.Layers.Count * 2 + 2) + 15) / 16 * 16});");
+        }
         if (plan.NeedsPaddedInput)
         {
-            w.Line($"{Span} x = stackalloc float[ChunkRows * {plan.PaddedInputSize}];");
+            w.Line(chunkScratch.Declare("x", plan.PaddedInputSize));
             w.Line("x.Clear();");
         }
         foreach (LayerPlan layer in plan.Layers)
         {
             if (!layer.Emitter.IsIdentityInInference)
             {
-                w.Line($"{Span} a{layer.Index} = stackalloc float[ChunkRows * {layer.PaddedOutputSize}];");
+                w.Line(chunkScratch.Declare($"a{layer.Index}", layer.PaddedOutputSize));
             }
             foreach ((string name, int floats) in layer.Emitter.InferenceScratch(layer))
             {
-                w.Line($"{Span} {name} = stackalloc float[ChunkRows * {floats}];");
+                w.Line(chunkScratch.Declare(name, floats));
             }
         }
         w.Line("ref float parameters = ref _parameters.Reference;");

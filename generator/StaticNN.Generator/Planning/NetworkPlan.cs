@@ -45,6 +45,10 @@ internal sealed class NetworkPlan
     /// <summary>Sum of the padded widths of every layer's output (Predict keeps each on the stack).</summary>
     public int TotalPaddedWidth => Layers.Sum(l => l.PaddedOutputSize + l.Emitter.InferenceScratch(l).Sum(s => s.Floats)) + (NeedsPaddedInput ? PaddedInputSize : 0);
 
+    /// <summary>Floats of stack scratch Predict needs: every layer's output, extra scratch and the padded input.</summary>
+    public int PredictScratchFloats => Layers.Sum(l => (l.Emitter.IsIdentityInInference ? 0 : l.PaddedOutputSize) + l.Emitter.InferenceScratch(l).Sum(s => s.Floats))
+        + (NeedsPaddedInput ? PaddedInputSize : 0);
+
     /// <summary>Some layer draws random numbers in training (dropout masks).</summary>
     public bool UsesTrainingRandom => Layers.Any(l => l.Emitter.UsesTrainingRandom);
 

@@ -43,4 +43,29 @@ public sealed class AllocationTests
 
         AllocationAssert.NoneAfterWarmUp(Work);
     }
+
+    [Fact]
+    public void ConvolutionalNetwork_PredictComputeGradientsAndStep_AllocateNothingAfterWarmUp()
+    {
+        var net = new FashionCnnNet(seed: 1);
+        var big = new ThreadScratchNet(seed: 1);
+        const int count = 8;
+        float[] inputs = TestData.Uniform(count * FashionCnnNet.InputSize, 1);
+        float[] bigInput = TestData.Uniform(ThreadScratchNet.InputSize, 2);
+        float[] outputs = new float[count * FashionCnnNet.OutputSize];
+        int[] labels = new int[count];
+        float[] gradients = new float[FashionCnnNet.ParameterBlockLength];
+        var adam = new Adam();
+
+        void Work()
+        {
+            net.Predict(inputs.AsSpan(0, FashionCnnNet.InputSize), outputs.AsSpan(0, FashionCnnNet.OutputSize));
+            net.PredictBatch(inputs, outputs);
+            net.ComputeGradients(inputs, labels, gradients);
+            adam.Step(net.Parameters, gradients);
+            big.Predict(bigInput, outputs.AsSpan(0, ThreadScratchNet.OutputSize)); // the thread's scratch buffer, rented once
+        }
+
+        AllocationAssert.NoneAfterWarmUp(Work);
+    }
 }

@@ -21,7 +21,7 @@ public sealed class ConvolutionLayerTests
         [typeof(ConvAfterInputDropoutNet)], [typeof(PoolFirstNet)], [typeof(Conv1DMatrixDropoutNet)],
     ];
 
-    public static IEnumerable<object[]> All() => [.. Small(), [typeof(FashionCnnNet)], [typeof(LeNetNet)]];
+    public static IEnumerable<object[]> All() => [.. Small(), [typeof(FashionCnnNet)], [typeof(LeNetNet)], [typeof(ThreadScratchNet)]];
 
     [Theory]
     [MemberData(nameof(All))]
@@ -43,8 +43,23 @@ public sealed class ConvolutionLayerTests
     [Theory]
     [InlineData(typeof(FashionCnnNet), 120)]
     [InlineData(typeof(LeNetNet), 250)]
+    [InlineData(typeof(ThreadScratchNet), 120)]
     public void TrainingGradient_MatchesFiniteDifferenceOnSeededSample(Type network, int samples) =>
         RegularizationLayerTests.Run("GradientMatchesOnSample", network, samples);
+
+    [Fact]
+    public void PredictOnManyThreads_WithTheThreadScratchBuffer_GivesEachThreadItsOwnAnswers()
+    {
+        var net = TestData.Randomized<ThreadScratchNet>(seed: 8);
+        float[][] inputs = Enumerable.Range(0, 8).Select(i => TestData.Uniform(ThreadScratchNet.InputSize, 60 + i)).ToArray();
+        float[][] expected = inputs.Select(x => { var y = new float[4]; net.Predict(x, y); return y; }).ToArray();
+        System.Threading.Tasks.Parallel.For(0, 400, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var y = new float[4];
+            net.Predict(inputs[i % 8], y);
+            y.ShouldBe(expected[i % 8]);
+        });
+    }
 
     [Fact]
     public void Shapes_AreComputedAtCompileTimeAsKerasSummaryShowsThem()

@@ -156,3 +156,13 @@ public sealed partial class FashionCnnNet;
 [Dense(84, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public sealed partial class LeNetNet;
+
+/// <summary>Activations too large for the stack (more than 65,536 floats): Predict uses the per-thread scratch buffer.</summary>
+[Network]
+[Input(3, 40, 40)]
+[Conv2D(32, 3, Activation.ReLU, Padding = Padding.Same)]
+[MaxPool2D(2)]
+[Conv2D(16, 3, Activation.Tanh)]
+[GlobalAveragePool2D]
+[Dense(4)]
+public sealed partial class ThreadScratchNet;

@@ -133,11 +133,14 @@ internal sealed class PredictContext
 {
     private readonly string[] _buffers;
 
-    public PredictContext(SourceWriter writer, NetworkPlan plan, string[] buffers)
+    private readonly ScratchSpace _scratch;
+
+    public PredictContext(SourceWriter writer, NetworkPlan plan, string[] buffers, ScratchSpace scratch)
     {
         Writer = writer;
         Plan = plan;
         _buffers = buffers;
+        _scratch = scratch;
     }
 
     public SourceWriter Writer { get; }
@@ -152,11 +155,11 @@ internal sealed class PredictContext
     /// <summary>The name of the span the layer writes: <c>a{i}</c>.</summary>
     public string Output => $"a{Layer.Index}";
 
-    /// <summary>The declaration of <see cref="Output"/> on the stack, 64-byte aligned.</summary>
-    public string Scratch => $"{EmitterText.Span} {Output} = {EmitterText.Runtime}.StackScratch.Align64(stackalloc float[{Layer.PaddedOutputSize + 15}], {Layer.PaddedOutputSize});";
+    /// <summary>The declaration of <see cref="Output"/>: on the stack or in the thread's scratch, 64-byte aligned.</summary>
+    public string Scratch => _scratch.Declare(Output, Layer.PaddedOutputSize);
 
-    /// <summary>The declaration of more scratch on the stack, 64-byte aligned.</summary>
-    public string ScratchFor(string name, int floats) => $"{EmitterText.Span} {name} = {EmitterText.Runtime}.StackScratch.Align64(stackalloc float[{floats + 15}], {floats});";
+    /// <summary>The declaration of more scratch, 64-byte aligned.</summary>
+    public string ScratchFor(string name, int floats) => _scratch.Declare(name, floats);
 
     /// <summary>Set when the layer wrote the caller's output span itself.</summary>
     public bool WroteNetworkOutput { get; set; }
@@ -168,6 +171,49 @@ internal sealed class PredictContext
 
     /// <summary>The span of the layer's second input, or null.</summary>
     public string? Source(LayerPlan layer) => layer.Emitter.ExtraSource(layer.Spec) is int source ? _buffers[source + 1] : null;
+}
+
+/// <summary>
+/// Where inference scratch lives: on the stack (each span 64-byte aligned), or, when a network's activations would take
+/// more than <c>ThreadScratch.StackLimitFloats</c>, in slices of one per-thread buffer (a huge stackalloc would overflow
+/// the stack of a thread with a small one).
+/// </summary>
+internal sealed class ScratchSpace
+{
+    private int _offset;
+
+    public ScratchSpace(bool threadBuffer, int rowsPerSpan = 1, string? rowsName = null)
+    {
+        UsesThreadBuffer = threadBuffer;
+        RowsPerSpan = rowsPerSpan;
+        RowsName = rowsName;
+    }
+
+    /// <summary>Whether spans are slices of <c>scratch</c>, the thread's buffer.</summary>
+    public bool UsesThreadBuffer { get; }
+
+    /// <summary>Rows per span (PredictBatch's chunk) and its constant's name; 1 and null for Predict.</summary>
+    public int RowsPerSpan { get; }
+
+    public string? RowsName { get; }
+
+    /// <summary>Floats given out so far (the thread buffer's length to rent).</summary>
+    public int Total => _offset;
+
+    /// <summary>A span declaration of <paramref name="floats"/> per row.</summary>
+    public string Declare(string name, int floats)
+    {
+        string length = RowsName is null ? $"{floats}" : $"{RowsName} * {floats}";
+        if (!UsesThreadBuffer)
+        {
+            return RowsName is null
+                ? $"{EmitterText.Span} {name} = {EmitterText.Runtime}.StackScratch.Align64(stackalloc float[{floats + 15}], {floats});"
+                : $"{EmitterText.Span} {name} = stackalloc float[{length}];";
+        }
+        int offset = _offset;
+        _offset += (floats * RowsPerSpan + 15) / 16 * 16;
+        return $"{EmitterText.Span} {name} = scratch.Slice({offset}, {length});";
+    }
 }
 
 /// <summary>What a layer's PredictBatch code reads and writes, for one chunk of rows.</summary>
