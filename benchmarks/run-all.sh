@@ -119,6 +119,8 @@ for round in $(seq 1 "$ROUNDS"); do
   step "ours-throughput-r$round" "${OURS[@]}" --timing --parts throughput "${QUICK_ARG[@]}" --json "$RAW/ours-throughput-r$round.json"
   step "torch-throughput-r$round" "${TORCH[@]}" --only throughput "${QUICK_ARG[@]}" --out "$RAW/torch-throughput-r$round.json"
 done
+step ours-cnn "${OURS[@]}" --timing --parts cnn "${QUICK_ARG[@]}" --json "$RAW/ours-cnn.json"
+step torch-cnn "${TORCH[@]}" --only cnn --threads 1 "${QUICK_ARG[@]}" --out "$RAW/torch-cnn.json"
 for batch in 32 128; do
   step "ours-training-b$batch" "${TRAIN[@]}" "$DATA" "$batch" --epochs "$EPOCHS" --no-progress --json "$RAW/ours-training-b$batch.json"
   step "torch-training-b$batch" "${TORCH[@]}" --only training --batches "$batch" --epochs "$EPOCHS" --data "$DATA" --out "$RAW/torch-training-b$batch.json"

@@ -45,3 +45,29 @@ public partial class S4Net;
 [Dense(512, Activation.ReLU)]
 [Dense(10, Activation.Softmax)]
 public partial class S5Net;
+
+/// <summary>C1: the convolutional network of the shapes issue (Fashion-MNIST): two 3x3 convolutions with max pools, 1600-128-10.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 28, 28)]
+[Conv2D(32, 3, Activation.ReLU)]
+[MaxPool2D(2)]
+[Conv2D(64, 3, Activation.ReLU)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(128, Activation.ReLU)]
+[Dropout(0.5f)]
+[Dense(10, Activation.Softmax)]
+public partial class C1Net;
+
+/// <summary>L5: a LeNet-5-like network on 28x28: 6 and 16 filters of 5x5 with max pools, 256-120-84-10.</summary>
+[Network(Loss = Loss.CrossEntropy)]
+[Input(1, 28, 28)]
+[Conv2D(6, 5, Activation.ReLU)]
+[MaxPool2D(2)]
+[Conv2D(16, 5, Activation.ReLU)]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(120, Activation.ReLU)]
+[Dense(84, Activation.ReLU)]
+[Dense(10, Activation.Softmax)]
+public partial class L5Net;

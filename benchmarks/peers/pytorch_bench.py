@@ -10,6 +10,10 @@ Same shapes as the C# suite (S1-S5), same data and training setup as samples/Fas
               with the median cost of an empty timer pair subtracted; (2) loops of back-to-back calls (about 100 us
               each) timed as a whole: median time per call, no timer in between.
   throughput  batch 256 of S3, S4, S5, eager and TorchScript: median time per batch, samples/s, GFLOP/s.
+  cnn         the convolutional networks C1 (Conv 32x3x3, pool, Conv 64x3x3, pool, 1600-128-10 with Dropout 0.5) and
+              L5 (LeNet-5-like: Conv 6x5x5, pool, Conv 16x5x5, pool, 256-120-84-10) on 1x28x28: batch-1 forward
+              (eager and TorchScript, as latency) and one batch-32 training step (zero_grad, forward,
+              CrossEntropyLoss, backward, Adam step) on a fixed random batch, timed as one call; per thread count.
   training    Fashion-MNIST, S3 (784-128 ReLU-10), Adam lr 1e-3, batch 32 and 128, 5 epochs, 1 thread: seconds per
               epoch (data loading excluded; shuffling, batch gathering and the training loss/accuracy included, as in
               StaticNN's Fit) and test accuracy after the last epoch.
@@ -21,7 +25,7 @@ the environment alone). torch.set_num_threads sets ATen's OpenMP threads only; O
 own pool, so the script sets both to the same number.
 
 Usage:
-  /usr/bin/python3 benchmarks/peers/pytorch_bench.py [--quick] [--threads 1,2] [--only latency,throughput,training]
+  /usr/bin/python3 benchmarks/peers/pytorch_bench.py [--quick] [--threads 1,2] [--only latency,throughput,cnn,training]
                                                      [--out results.json] [--data /usr/share/datasets/fashion-mnist]
 """
 
@@ -260,6 +264,60 @@ def run_throughput(args, overhead, blas, result):
                       f" {row['gflops']:8.1f} GFLOP/s  ({r['calls']:,} batches)", flush=True)
 
 
+CNNS = {
+    # The same networks as C1Net and L5Net in Networks.cs; the training form ends in logits (CrossEntropyLoss fuses the
+    # log-softmax), the inference form in Softmax, as StaticNN's.
+    "C1": lambda nn: [nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                      nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)],
+    "L5": lambda nn: [nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+                      nn.Flatten(), nn.Linear(256, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)],
+}
+CNN_TRAINING_BATCH = 32
+
+
+def run_cnn(args, overhead, blas, result):
+    import torch
+    from torch import nn
+    print(f"\nC1 and L5: batch-1 forward (ns: median / p99, loop median) and batch-{CNN_TRAINING_BATCH} training step (Adam)")
+    for threads in args.threads:
+        blas_threads = set_threads(threads, blas)
+        for name, layers in CNNS.items():
+            torch.manual_seed(1)
+            model = nn.Sequential(*layers(nn), nn.Softmax(dim=-1)).eval()
+            frozen = torch.jit.freeze(torch.jit.script(model))
+            x = torch.rand(1, 1, 28, 28, generator=torch.Generator().manual_seed(3))
+            for implementation, module in [("PyTorch eager", model), ("PyTorch TorchScript", frozen)]:
+                with torch.inference_mode():
+                    r = measure(module, x, overhead, args.warmup, args.budget)
+                result["cnn"].append({"network": name, "implementation": implementation, "threads": threads,
+                                      "blas_threads": blas_threads, "kind": "predict", **r})
+                print(f"  {name}  {implementation:<20} {threads} thr  predict {r['per_call_median_ns']:10.0f} / "
+                      f"{r['per_call_p99_ns']:10.0f}   loop {r['loop_median_ns']:10.0f}", flush=True)
+
+            torch.manual_seed(1)
+            model = nn.Sequential(*layers(nn)).train()
+            loss_fn = nn.CrossEntropyLoss()
+            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+            g = torch.Generator().manual_seed(11)
+            xb = torch.rand(CNN_TRAINING_BATCH, 1, 28, 28, generator=g)
+            yb = torch.randint(0, 10, (CNN_TRAINING_BATCH,), generator=g)
+
+            def step(batch):
+                optimizer.zero_grad(set_to_none=True)
+                loss = loss_fn(model(batch), yb)
+                loss.backward()
+                optimizer.step()
+
+            r = measure(step, xb, overhead, args.warmup, max(args.budget, 0.5), max_calls=10_000)
+            median = r["per_call_median_ns"]
+            result["cnn"].append({"network": name, "implementation": "PyTorch eager", "threads": threads,
+                                  "blas_threads": blas_threads, "kind": "train_step", "batch": CNN_TRAINING_BATCH,
+                                  "train_step_median_ns": median,
+                                  "train_samples_per_second": CNN_TRAINING_BATCH / (median * 1e-9), "train_steps": r["calls"]})
+            print(f"  {name}  {'PyTorch eager':<20} {threads} thr  train step {median / 1000:9.1f} us = "
+                  f"{CNN_TRAINING_BATCH / (median * 1e-9):8,.0f} samples/s", flush=True)
+
+
 def load_idx(path):
     """An IDX file (raw or .gz) as a uint8 tensor of its dimensions."""
     import torch
@@ -355,7 +413,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="smoke test: short warm-up and budgets, 1 epoch")
     parser.add_argument("--threads", default="1,2", help="thread counts for latency and throughput (default 1,2)")
     parser.add_argument("--train-threads", type=int, default=1, help="threads for training (default 1)")
-    parser.add_argument("--only", default="latency,throughput,training", help="parts to run")
+    parser.add_argument("--only", default="latency,throughput,cnn,training", help="parts to run")
     parser.add_argument("--shapes", default="S1,S2,S3,S4,S5")
     parser.add_argument("--batches", default="32,128", help="training batch sizes")
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default 5; 1 with --quick)")
@@ -403,6 +461,7 @@ def main():
         "latency": [],
         "throughput": [],
         "training": [],
+        "cnn": [],
     }
     print(f"PyTorch {torch.__version__} on Python {result['python']} ({sys.executable}), {platform.machine()}, {os.cpu_count()} logical cores")
     print(f"BLAS: {', '.join(blas['libraries']) or 'none found'}; OpenBLAS core {blas['corename']} ({blas['config']}); "
@@ -414,6 +473,8 @@ def main():
         run_latency(args, overhead, blas, result)
     if "throughput" in parts:
         run_throughput(args, overhead, blas, result)
+    if "cnn" in parts:
+        run_cnn(args, overhead, blas, result)
     if "training" in parts:
         run_training(args, blas, result)
 

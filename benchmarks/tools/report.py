@@ -201,6 +201,7 @@ def build_report(data, args):
             f"{torch32['test_accuracy'] * 100:.2f}%: **{delta:+.2f} points** | {verdict(abs(delta) <= ACCURACY_POINTS)} |")
     else:
         add("| Fashion-MNIST training, batch 32 | not measured | - |")
+    cnn_targets(data, add)
     add("")
     add("Batch-1 ratios use the loop medians (no timer between calls, the same method on both sides); "
         "NEAR means slower than the hand-written kernel by at most 5%, about the spread between runs on a shared machine.")
@@ -260,6 +261,8 @@ def build_report(data, args):
                     name = impl if impl.startswith("PyTorch") else f"StaticNN {impl}"
                     add(f"| {shape} | {name} | {t} | {fmt_ns(v['median_ns'])} | {v['samples_per_second']:,.0f} | {v['gflops']:.1f} |")
         add("")
+
+    cnn_section(data, add)
 
     # ---- training
     if train:
@@ -361,6 +364,86 @@ def build_report(data, args):
         add("```")
         add("")
     return "\n".join(lines) + "\n", latency, train
+
+
+CNN_PREDICT_TARGET = 5.0
+CNN_TRAINING_TARGET = 2.0
+CNN_PEAK_TARGET = 0.60
+CNN_NAMES = {"C1": "Conv 32x3x3, pool, Conv 64x3x3, pool, 1600-128-10", "L5": "LeNet-5-like: Conv 6x5x5, pool, Conv 16x5x5, pool, 256-120-84-10"}
+
+
+def cnn_rows(data):
+    """Medians over rounds: ours {network: {...}}, layers {(layer, pass, batch): {...}}, torch {(network, impl, threads, kind): {...}}, peak."""
+    ours = aggregate([dict(r) for d in data["ours_inference"] if d.get("cnn") for r in d["cnn"]["networks"]], ["network"],
+                     ["predict_loop_median_ns", "predict_median_ns", "predict_p99_ns", "train_step_median_ns", "train_samples_per_second"])
+    layers = aggregate([r for d in data["ours_inference"] if d.get("cnn") for r in d["cnn"]["layers"]], ["layer", "pass", "batch"],
+                       ["median_ns", "gflops", "fraction_of_peak"])
+    torch = aggregate([r for d in data["torch"] for r in d.get("cnn", [])], ["network", "implementation", "threads", "kind"],
+                      ["loop_median_ns", "per_call_median_ns", "per_call_p99_ns", "train_step_median_ns", "train_samples_per_second"])
+    peak = median([d["cnn"]["peak_gflops"] for d in data["ours_inference"] if d.get("cnn")])
+    return ours, layers, torch, peak
+
+
+def cnn_targets(data, add):
+    ours, layers, torch, peak = cnn_rows(data)
+    if not ours:
+        return
+    for net in ("C1", "L5"):
+        o = ours.get((net,))
+        ts = torch.get((net, "PyTorch TorchScript", 1, "predict"))
+        tr = torch.get((net, "PyTorch eager", 1, "train_step"))
+        goal = " (reported)" if net == "L5" else ""
+        if o and ts:
+            ratio = ts["loop_median_ns"] / o["predict_loop_median_ns"]
+            add(f"| {net} batch-1 at least {CNN_PREDICT_TARGET:.0f}x faster than PyTorch TorchScript (1 thread){goal} | "
+                f"{fmt_ns(o['predict_loop_median_ns'])} vs {fmt_ns(ts['loop_median_ns'])}: **{fmt_ratio(ratio)}** | {verdict(ratio >= CNN_PREDICT_TARGET)} |")
+        if o and tr:
+            ratio = o["train_samples_per_second"] / tr["train_samples_per_second"]
+            add(f"| {net} batch-32 training step at least {CNN_TRAINING_TARGET:.0f}x PyTorch's samples/s (1 thread){goal} | "
+                f"{o['train_samples_per_second']:,.0f} vs {tr['train_samples_per_second']:,.0f} samples/s: **{fmt_ratio(ratio)}** | {verdict(ratio >= CNN_TRAINING_TARGET)} |")
+        fractions = [(v["fraction_of_peak"], k) for k, v in layers.items() if k[0].startswith(net) and v.get("fraction_of_peak")]
+        if fractions:
+            low, (layer, kind, batch) = min(fractions)
+            add(f"| {net} convolution layers at least {CNN_PEAK_TARGET:.0%} of the FMA peak measured in the same run{goal} | "
+                f"lowest: {layer} {kind}, batch {batch}: **{low:.0%}** of {peak:.1f} GFLOP/s | {verdict(low >= CNN_PEAK_TARGET)} |")
+
+
+def cnn_section(data, add):
+    ours, layers, torch, peak = cnn_rows(data)
+    if not ours and not torch:
+        return
+    add("## Convolutional networks (C1, L5)")
+    add("")
+    for net, description in CNN_NAMES.items():
+        add(f"- **{net}**: {description}, on 1x28x28 inputs.")
+    add("")
+    add("Batch-1: loop median per call (`Predict` / `module(x)` in inference mode). Training: one batch-32 step "
+        "(ComputeGradients + Adam.Step / zero_grad, forward, CrossEntropyLoss, backward, Adam step) on a fixed random batch, "
+        "median step time; samples/s = 32 / that time. StaticNN is one thread.")
+    add("")
+    add("| network | StaticNN batch-1 | PyTorch eager batch-1 | PyTorch TorchScript batch-1 | TorchScript / StaticNN | StaticNN train samples/s | PyTorch train samples/s | StaticNN / PyTorch |")
+    add("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for net in CNN_NAMES:
+        o = ours.get((net,), {})
+        eager = torch.get((net, "PyTorch eager", 1, "predict"), {})
+        ts = torch.get((net, "PyTorch TorchScript", 1, "predict"), {})
+        tr = torch.get((net, "PyTorch eager", 1, "train_step"), {})
+        ratio = ts["loop_median_ns"] / o["predict_loop_median_ns"] if o and ts else None
+        train_ratio = o["train_samples_per_second"] / tr["train_samples_per_second"] if o and tr else None
+        add(f"| {net} | {fmt_ns(o.get('predict_loop_median_ns'))} | {fmt_ns(eager.get('loop_median_ns'))} | {fmt_ns(ts.get('loop_median_ns'))} | "
+            f"{fmt_ratio(ratio)} | {o.get('train_samples_per_second') or 0:,.0f} | {tr.get('train_samples_per_second') or 0:,.0f} | {fmt_ratio(train_ratio)} |")
+    add("")
+    if layers:
+        add(f"Each convolution layer's generated kernel alone, GFLOP/s of the useful multiply-adds (padded channels and the zeros of a "
+            f"dilated delta do not count), against the FMA peak of this run ({peak:.1f} GFLOP/s, 12 independent Vector512 FMA chains):" if peak else
+            "Each convolution layer's generated kernel alone (no AVX-512: no peak measured):")
+        add("")
+        add("| layer | pass | batch | time | GFLOP/s | of peak |")
+        add("|---|---|---:|---:|---:|---:|")
+        for (layer, kind, batch), v in sorted(layers.items(), key=lambda kv: (kv[0][0], ["forward", "weight gradient", "input gradient"].index(kv[0][1]), kv[0][2])):
+            share = f"{v['fraction_of_peak']:.0%}" if v.get("fraction_of_peak") else "-"
+            add(f"| {layer} | {kind} | {batch} | {fmt_ns(v['median_ns'])} | {v['gflops']:.1f} | {share} |")
+        add("")
 
 
 def training_rows(data):

@@ -19,8 +19,11 @@ namespace StaticNN.Benchmarks.PeerTiming;
 /// (AVX-512 machines only), TensorPrimitives and the naive loop; the same input every call.</item>
 /// <item><b>throughput</b>: 256 samples of S3, S4 and S5: the generated <c>PredictBatch</c>, a loop of generated
 /// <c>Predict</c> and a loop of the hand-written kernel; samples per second and GFLOP/s of the forward products.</item>
+/// <item><b>cnn</b>: the convolutional networks C1 and L5 (batch-1 <c>Predict</c>, batch-32 training step) and each
+/// of their convolution layers' kernels, with this core's FMA peak measured in the same process
+/// (<see cref="ConvolutionTiming"/>).</item>
 /// </list>
-/// Options: <c>--parts latency,throughput</c>, <c>--json PATH</c>, <c>--quick</c> (short warm-up and budgets: a smoke
+/// Options: <c>--parts latency,throughput,cnn</c>, <c>--json PATH</c>, <c>--quick</c> (short warm-up and budgets: a smoke
 /// test, not a measurement), <c>--warmup-ms N</c>, <c>--budget-ms N</c> (per measurement and per kind of timing).
 /// One thread: nothing here runs in parallel.
 /// </summary>
@@ -56,7 +59,7 @@ public static class PeerTimingMode
                     i++;
                     break;
                 default:
-                    Console.Error.WriteLine($"Unknown or invalid argument '{args[i]}'. Usage: --timing [--parts latency,throughput] [--json PATH] [--quick] [--warmup-ms N] [--budget-ms N]");
+                    Console.Error.WriteLine($"Unknown or invalid argument '{args[i]}'. Usage: --timing [--parts latency,throughput,cnn] [--json PATH] [--quick] [--warmup-ms N] [--budget-ms N]");
                     return 2;
             }
         }
@@ -69,6 +72,7 @@ public static class PeerTimingMode
 
         var latency = new List<LatencyRow>();
         var throughput = new List<ThroughputRow>();
+        ConvolutionTiming.Result? cnn = null;
         if (parts.Contains("latency"))
         {
             MeasureLatency(timing, latency);
@@ -79,9 +83,14 @@ public static class PeerTimingMode
             MeasureThroughput(timing, throughput);
         }
 
+        if (parts.Contains("cnn"))
+        {
+            cnn = ConvolutionTiming.Measure(timing);
+        }
+
         if (jsonPath is not null)
         {
-            WriteJson(jsonPath, timing, latency, throughput);
+            WriteJson(jsonPath, timing, latency, throughput, cnn);
             Console.WriteLine($"wrote {jsonPath}");
         }
 
@@ -188,7 +197,7 @@ public static class PeerTimingMode
             $"  {shape}  {implementation,-28} {row.MedianNanoseconds / 1000,10:F1} us {row.SamplesPerSecond,14:N0} samples/s {row.Gflops,8:F1} GFLOP/s  ({row.Calls:N0} batches)"));
     }
 
-    private static void WriteJson(string path, TimingSettings t, List<LatencyRow> latency, List<ThroughputRow> throughput)
+    private static void WriteJson(string path, TimingSettings t, List<LatencyRow> latency, List<ThroughputRow> throughput, ConvolutionTiming.Result? cnn)
     {
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
@@ -242,6 +251,7 @@ public static class PeerTimingMode
         }
 
         w.WriteEndArray();
+        cnn?.Write(w);
         w.WriteEndObject();
     }
 
@@ -249,7 +259,7 @@ public static class PeerTimingMode
 
     private sealed record ThroughputRow(string Shape, string Implementation, double MedianNanoseconds, double SamplesPerSecond, double Gflops, int Calls);
 
-    private sealed record TimingSettings(TimeSpan Warmup, TimeSpan Budget, double TimerOverhead)
+    internal sealed record TimingSettings(TimeSpan Warmup, TimeSpan Budget, double TimerOverhead)
     {
         public CallTiming Measure<TCall>(TCall call) where TCall : struct, ITimedCall =>
             CallTimer.Measure(call, TimerOverhead, Warmup, Budget, maxCalls: 1_000_000);
