@@ -449,6 +449,9 @@ def main():
         "python_executable": sys.executable,
         "torch_version": torch.__version__,
         "aten_cpu_capability": capability,
+        # Convolutions go to oneDNN (MKL-DNN) when it is built in, whatever the ATen capability says.
+        "onednn": next((line.strip(" -") for line in torch.__config__.show().splitlines() if "MKL-DNN" in line or "oneDNN" in line), None)
+                  if torch.backends.mkldnn.is_available() else None,
         "blas_libraries": blas["libraries"],
         "openblas_corename": blas["corename"],
         "openblas_config": blas["config"],

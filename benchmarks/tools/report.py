@@ -157,6 +157,7 @@ def build_report(data, args):
         (".NET", f"SDK {meta.get('dotnet_sdk', '?')}, runtime {first_ours.get('runtime', '?')}, kernel path {first_ours.get('kernel_path', '?')}"),
         ("PyTorch", f"{first_torch.get('torch_version', '?')} on Python {first_torch.get('python', '?')} ({first_torch.get('python_executable', '?')}), ATen CPU capability {first_torch.get('aten_cpu_capability', '?')}"),
         ("BLAS", f"{first_torch.get('openblas_config', '?')}; core `{first_torch.get('openblas_corename', '?')}`; OPENBLAS_CORETYPE {first_torch.get('openblas_coretype_setting', '?')}"),
+        ("Convolutions (PyTorch)", next((d["onednn"] for d in data["torch"] if d.get("onednn")), "ATen's own (no oneDNN)")),
         ("BLAS environment", ", ".join(f"`{k}={v}`" for k, v in sorted(first_torch.get("openblas_env", {}).items())) or "-"),
         ("Source tree", f"`{meta.get('git_commit', '?')}`{' (with uncommitted changes)' if meta.get('git_dirty') == 'yes' else ''}"),
         ("Started / ended (UTC)", f"{meta.get('start_utc', '?')} / {meta.get('end_utc', '?')}"),
