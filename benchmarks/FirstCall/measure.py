@@ -31,7 +31,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROJECT = os.path.join(HERE, "FirstCall.csproj")
-ATTRIBUTE = "global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization"
+# The generator writes kernel files with using directives (MethodImplOptions.AggressiveOptimization) and the
+# user's partial type fully qualified (global::System.Runtime.CompilerServices...): both spellings are removed.
+ATTRIBUTE = r"(?:global::System\.Runtime\.CompilerServices\.)?MethodImplOptions\.AggressiveOptimization"
+METHOD_IMPL = r"(?:global::System\.Runtime\.CompilerServices\.)?MethodImpl"
 FIELDS = ["first_predict_us", "launch_to_first_result_us", "construct_us", "second_predict_us", "next_1000_mean_ns",
           "launch_to_main_us", "process_wall_ms", "jit_ms_at_first_result", "jit_methods_at_first_result"]
 
@@ -74,9 +77,9 @@ def strip_attribute(source_folder, target_folder):
         with open(os.path.join(source_folder, name), encoding="utf-8") as f:
             text = f.read()
         # The whole attribute when it is alone, or one flag of a combination (A | AggressiveOptimization).
-        alone = re.compile(r"^[ \t]*\[global::System\.Runtime\.CompilerServices\.MethodImpl\(" + re.escape(ATTRIBUTE) + r"\)\][ \t]*\n", re.M)
+        alone = re.compile(r"^[ \t]*\[" + METHOD_IMPL + r"\(" + ATTRIBUTE + r"\)\][ \t]*\n", re.M)
         text, n1 = alone.subn("", text)
-        text, n2 = re.subn(r"\s*\|\s*" + re.escape(ATTRIBUTE) + r"|" + re.escape(ATTRIBUTE) + r"\s*\|\s*", "", text)
+        text, n2 = re.subn(r"\s*\|\s*" + ATTRIBUTE + r"|" + ATTRIBUTE + r"\s*\|\s*", "", text)
         removed += n1 + n2
         if "AggressiveOptimization" in text:
             sys.exit(f"{name}: an AggressiveOptimization this script does not know how to remove is left")
