@@ -27,6 +27,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 static (ctx, ct) => NetworkParser.Parse(ctx, ct))
             .WithTrackingName(TrackingNames.Parse);
 
+        // [Input] or a layer attribute without [Network] (SNN0018): one pipeline per attribute, since each
+        // ForAttributeWithMetadataName matches one name; the parser reports a class only from its first such attribute.
+        IncrementalValuesProvider<ParseResult> withoutNetwork = WithoutNetwork(context);
+
         IncrementalValuesProvider<NetworkSpec> specs = results
             .Select(static (r, _) => r.Spec)
             .Where(static s => s is not null)
@@ -86,13 +90,60 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<ImmutableArray<Diagnostic>> diagnostics = results
             .Select(static (r, _) => r.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
+        IncrementalValuesProvider<ImmutableArray<Diagnostic>> diagnosticsWithoutNetwork = withoutNetwork.Select(static (r, _) => r.Diagnostics);
 
-        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        // An invalid declaration still gets the members of a network (bodies that throw), so that the user's code
+        // compiles and the SNN diagnostics are the only errors.
+        IncrementalValuesProvider<InvalidNetworkSpec> placeholders = results
+            .Select(static (r, _) => r.Placeholder)
+            .Where(static p => p is not null)
+            .Select(static (p, _) => p!)
+            .WithTrackingName(TrackingNames.Placeholder);
+        IncrementalValuesProvider<InvalidNetworkSpec> placeholdersWithoutNetwork = withoutNetwork
+            .Select(static (r, _) => r.Placeholder)
+            .Where(static p => p is not null)
+            .Select(static (p, _) => p!);
+        foreach (IncrementalValuesProvider<InvalidNetworkSpec> source in new[] { placeholders, placeholdersWithoutNetwork })
         {
-            foreach (Diagnostic diagnostic in list)
+            context.RegisterSourceOutput(source, static (spc, spec) =>
             {
-                spc.ReportDiagnostic(diagnostic);
-            }
+                (string hintName, string text) = InvalidNetworkEmitter.Emit(spec);
+                spc.AddSource(hintName, SourceText.From(text, Encoding.UTF8));
+            });
+        }
+        context.RegisterSourceOutput(bindings.Where(static b => b.Problem is not null).Select(static (b, _) => b.Request.Spec.Type), static (spc, type) =>
+        {
+            (string hintName, string text) = InvalidNetworkEmitter.EmitCreatePretrained(type);
+            spc.AddSource(hintName, SourceText.From(text, Encoding.UTF8));
         });
+
+        foreach (IncrementalValuesProvider<ImmutableArray<Diagnostic>> source in new[] { diagnostics, diagnosticsWithoutNetwork })
+        {
+            context.RegisterSourceOutput(source, static (spc, list) =>
+            {
+                foreach (Diagnostic diagnostic in list)
+                {
+                    spc.ReportDiagnostic(diagnostic);
+                }
+            });
+        }
+    }
+
+    private static IncrementalValuesProvider<ParseResult> WithoutNetwork(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValueProvider<ImmutableArray<ParseResult>>? all = null;
+        foreach (string attributeName in new[] { KnownTypeNames.InputAttribute }.Concat(Parsing.Layers.LayerParsers.AttributeNames))
+        {
+            IncrementalValueProvider<ImmutableArray<ParseResult>> found = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attributeName,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    static (ctx, ct) => NetworkParser.ParseWithoutNetwork(ctx, ct))
+                .Where(static r => r is not null)
+                .Select(static (r, _) => r!)
+                .Collect();
+            all = all is null ? found : all.Value.Combine(found).Select(static (pair, _) => pair.Left.AddRange(pair.Right));
+        }
+        return all!.Value.SelectMany(static (results, _) => results).WithTrackingName(TrackingNames.ParseWithoutNetwork);
     }
 }

@@ -26,4 +26,10 @@ public static class TrackingNames
 
     /// <summary>The baked weights to emit (the cache key of the *.Pretrained.g.cs source).</summary>
     public const string PretrainedModel = nameof(PretrainedModel);
+
+    /// <summary>The placeholder members of an invalid declaration (the cache key of its source).</summary>
+    public const string Placeholder = nameof(Placeholder);
+
+    /// <summary>Classes with [Input] or layer attributes but no [Network]: their SNN0018 and placeholder.</summary>
+    public const string ParseWithoutNetwork = nameof(ParseWithoutNetwork);
 }

@@ -112,6 +112,12 @@ public static class DiagnosticDescriptors
         DiagnosticCategories.Usage, DiagnosticSeverity.Error,
         "Generated networks contain nested types named Kernels, InputVector, OutputVector and TrainingWorkspace; a member cannot have the name of its enclosing type.");
 
+    public static readonly DiagnosticDescriptor MissingNetworkAttribute = Create(
+        "SNN0018", "Layer attributes on a class without [Network]",
+        "'{0}' has StaticNN's [{1}] but no [Network] attribute, so no network is generated; add [Network] to the class, e.g. [Network(Loss = Loss.CrossEntropy)]",
+        DiagnosticCategories.Usage, DiagnosticSeverity.Error,
+        "[Input] and the layer attributes only describe a network on a class marked [Network]; without it they are ignored.");
+
     public static readonly DiagnosticDescriptor SizeNotPositive = Create(
         "SNN0101", "Size must be positive",
         "{0} of '{1}' has size {2}; sizes must be at least 1",

@@ -27,7 +27,18 @@ internal sealed record NetworkSpec(
 /// <param name="Spec">The network, or null.</param>
 /// <param name="Diagnostics">What to report.</param>
 /// <param name="Pretrained">Set when the network bakes weights from a file (and <paramref name="Spec"/> is set).</param>
-internal sealed record ParseResult(NetworkSpec? Spec, ImmutableArray<Diagnostic> Diagnostics, PretrainedRequest? Pretrained = null);
+/// <param name="Placeholder">Set when an error in the attributes stops generation of a class that could take members.</param>
+internal sealed record ParseResult(
+    NetworkSpec? Spec, ImmutableArray<Diagnostic> Diagnostics, PretrainedRequest? Pretrained = null, InvalidNetworkSpec? Placeholder = null);
+
+/// <summary>
+/// A network whose declaration has errors: the generator still gives the class the members a valid network has (with
+/// bodies that throw), so the user's code compiles against them and the SNN diagnostics are the only errors.
+/// </summary>
+/// <remarks>Immutable; structural equality.</remarks>
+/// <param name="Type">Where the class lives.</param>
+/// <param name="BakesWeights">The declaration names a weight file, so a valid network would have <c>CreatePretrained</c>.</param>
+internal sealed record InvalidNetworkSpec(TypeHierarchySpec Type, bool BakesWeights);
 
 /// <summary>Compilation-wide facts the emitter uses.</summary>
 internal readonly record struct CompilationFeatures(bool AllowUnsafe);

@@ -50,6 +50,49 @@ internal static class NetworkParser
         }
     }
 
+    /// <summary>
+    /// For a class that carries [Input] or a layer attribute but no [Network]: SNN0018 at its first such attribute (so
+    /// each class is reported once, whichever attribute's pipeline sees it), and placeholder members when the class
+    /// could take them. Null for a class that has [Network] (the network parser reports it) or another attribute.
+    /// </summary>
+    public static ParseResult? ParseWithoutNetwork(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } symbol || context.Attributes.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+        AttributeData? first = null;
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            string? attributeName = attribute.AttributeClass?.ToDisplayString();
+            if (attributeName == KnownTypeNames.NetworkAttribute)
+            {
+                return null;
+            }
+            if ((attributeName == KnownTypeNames.InputAttribute || LayerParsers.For(attributeName) is not null)
+                && attribute.ApplicationSyntaxReference is { } reference
+                && (first?.ApplicationSyntaxReference is not { } earliest || Compare(reference, earliest) < 0))
+            {
+                first = attribute;
+            }
+        }
+        if (first is null || first.ApplicationSyntaxReference!.Span != context.Attributes[0].ApplicationSyntaxReference?.Span
+            || first.ApplicationSyntaxReference.SyntaxTree != context.Attributes[0].ApplicationSyntaxReference!.SyntaxTree)
+        {
+            return null;
+        }
+
+        var syntax = (TypeDeclarationSyntax)context.TargetNode;
+        bool acceptsMembers = true;
+        CheckClass(symbol, syntax, syntax.Identifier.GetLocation(), (descriptor, _, _) => acceptsMembers &= descriptor.DefaultSeverity != DiagnosticSeverity.Error);
+        string attributeText = first.AttributeClass!.Name.EndsWith("Attribute", StringComparison.Ordinal)
+            ? first.AttributeClass.Name.Substring(0, first.AttributeClass.Name.Length - "Attribute".Length)
+            : first.AttributeClass.Name;
+        Diagnostic diagnostic = Diagnostic.Create(DiagnosticDescriptors.MissingNetworkAttribute, AttributeLocation(first, ct), symbol.Name, attributeText);
+        return new ParseResult(null, ImmutableArray.Create(diagnostic),
+            Placeholder: acceptsMembers ? new InvalidNetworkSpec(ReadHierarchy(symbol, syntax), BakesWeights: false) : null);
+    }
+
     private static ParseResult ParseCore(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, ImmutableArray<AttributeData> networkAttributes, CancellationToken ct)
     {
         // C# itself rejects [Network] on a struct (CS0592) and a repeated [Network] (CS0579): add nothing, and make sure
@@ -73,39 +116,9 @@ internal static class NetworkParser
             failed |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         }
 
-        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
-        {
-            Report(DiagnosticDescriptors.ClassNotPartial, classLocation, name);
-        }
-        if (symbol.IsStatic)
-        {
-            Report(DiagnosticDescriptors.StaticNotSupported, classLocation, name);
-        }
-        for (INamedTypeSymbol? t = symbol; t is not null; t = t.ContainingType)
-        {
-            if (t.TypeParameters.Length > 0)
-            {
-                Report(DiagnosticDescriptors.GenericNotSupported, classLocation, name);
-                break;
-            }
-        }
-        for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
-        {
-            if (!container.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                Report(DiagnosticDescriptors.ContainingTypeNotPartial, container.Identifier.GetLocation(), container.Identifier.ValueText, name);
-            }
-        }
-        if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 })
-        {
-            Report(DiagnosticDescriptors.LanguageVersionTooLow, classLocation, name);
-        }
-
-        if (ReservedTypeNames.Contains(name))
-        {
-            Report(DiagnosticDescriptors.ReservedNetworkName, classLocation, name);
-        }
-        CheckConflictingMembers(symbol, name, classLocation, Report);
+        CheckClass(symbol, syntax, classLocation, Report);
+        // From here on an error is in the attributes, not the class: placeholder members can still be added to it.
+        bool classAcceptsMembers = !failed;
 
         // [Network]
         var loss = LossKind.MeanSquaredError;
@@ -294,7 +307,8 @@ internal static class NetworkParser
 
         if (failed)
         {
-            return new ParseResult(null, diagnostics.ToImmutable());
+            InvalidNetworkSpec? placeholder = classAcceptsMembers ? new InvalidNetworkSpec(ReadHierarchy(symbol, syntax), BakesWeights: weights is not null) : null;
+            return new ParseResult(null, diagnostics.ToImmutable(), Placeholder: placeholder);
         }
 
         var spec = new NetworkSpec(ReadHierarchy(symbol, syntax), loss, inputShape, new EquatableArray<LayerSpec>(layerSpecs.ToArray()));
@@ -316,6 +330,48 @@ internal static class NetworkParser
                 Report(DiagnosticDescriptors.SizeTooLarge, location, what, name, size, MaxLayerSize);
             }
         }
+    }
+
+    /// <summary>
+    /// The checks on the class itself (partial, not static or generic, partial containers, C# 12, its name, its
+    /// members): when one fails, the generator can add no member to the class at all.
+    /// </summary>
+    private static void CheckClass(INamedTypeSymbol symbol, TypeDeclarationSyntax syntax, Location classLocation, Action<DiagnosticDescriptor, Location?, object[]> report)
+    {
+        string name = symbol.Name;
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            report(DiagnosticDescriptors.ClassNotPartial, classLocation, new object[] { name });
+        }
+        if (symbol.IsStatic)
+        {
+            report(DiagnosticDescriptors.StaticNotSupported, classLocation, new object[] { name });
+        }
+        for (INamedTypeSymbol? t = symbol; t is not null; t = t.ContainingType)
+        {
+            if (t.TypeParameters.Length > 0)
+            {
+                report(DiagnosticDescriptors.GenericNotSupported, classLocation, new object[] { name });
+                break;
+            }
+        }
+        for (SyntaxNode? parent = syntax.Parent; parent is TypeDeclarationSyntax container; parent = parent.Parent)
+        {
+            if (!container.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                report(DiagnosticDescriptors.ContainingTypeNotPartial, container.Identifier.GetLocation(), new object[] { container.Identifier.ValueText, name });
+            }
+        }
+        if (syntax.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp12 })
+        {
+            report(DiagnosticDescriptors.LanguageVersionTooLow, classLocation, new object[] { name });
+        }
+
+        if (ReservedTypeNames.Contains(name))
+        {
+            report(DiagnosticDescriptors.ReservedNetworkName, classLocation, new object[] { name });
+        }
+        CheckConflictingMembers(symbol, name, classLocation, report);
     }
 
     private static void CheckConflictingMembers(INamedTypeSymbol symbol, string name, Location classLocation, Action<DiagnosticDescriptor, Location?, object[]> report)
@@ -376,12 +432,13 @@ internal static class NetworkParser
         }
         // Attribute -> attribute list -> type declaration.
         return first is null || first.GetSyntax(ct).Parent?.Parent == target;
+    }
 
-        static int Compare(SyntaxReference x, SyntaxReference y)
-        {
-            int byFile = string.CompareOrdinal(x.SyntaxTree.FilePath, y.SyntaxTree.FilePath);
-            return byFile != 0 ? byFile : x.Span.Start.CompareTo(y.Span.Start);
-        }
+    /// <summary>Source order of two attribute applications: by file, then by position.</summary>
+    private static int Compare(SyntaxReference x, SyntaxReference y)
+    {
+        int byFile = string.CompareOrdinal(x.SyntaxTree.FilePath, y.SyntaxTree.FilePath);
+        return byFile != 0 ? byFile : x.Span.Start.CompareTo(y.Span.Start);
     }
 
     /// <summary>Nested types every network contains; the class itself cannot have one of these names.</summary>

@@ -39,8 +39,13 @@ public sealed class IncrementalityTests
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToArray();
 
-    /// <summary>The steps of every network whose outputs must be cacheable: all but Parse, Diagnostics and the weight steps.</summary>
-    private static string[] CachedStepNames => AllStepNames.Except(new[] { TrackingNames.Parse, TrackingNames.Diagnostics }).Except(WeightStepNames).ToArray();
+    /// <summary>
+    /// The steps of every network whose outputs must be cacheable: all but the parse steps and Diagnostics (which hold
+    /// diagnostics and run on every compilation by design), the weight steps and the invalid declarations' step.
+    /// </summary>
+    private static string[] CachedStepNames => AllStepNames
+        .Except(new[] { TrackingNames.Parse, TrackingNames.ParseWithoutNetwork, TrackingNames.Diagnostics, TrackingNames.Placeholder })
+        .Except(WeightStepNames).ToArray();
 
     /// <summary>The steps that only networks with baked weights ([Network(Weights = ...)]) go through.</summary>
     private static readonly string[] WeightStepNames = { TrackingNames.WeightFiles, TrackingNames.PretrainedBinding, TrackingNames.PretrainedModel };
@@ -98,10 +103,24 @@ public sealed class IncrementalityTests
     {
         GeneratorRun run = FirstBakedRun().Run;
 
-        AllStepNames.ShouldBe(new[] { "Parse", "Spec", "Diagnostics", "Features", "SpecWithFeatures", "WeightFiles", "PretrainedBinding", "PretrainedModel" }, ignoreOrder: true);
+        AllStepNames.ShouldBe(new[]
+        {
+            "Parse", "Spec", "Diagnostics", "Features", "SpecWithFeatures", "WeightFiles", "PretrainedBinding", "PretrainedModel",
+            "Placeholder", "ParseWithoutNetwork",
+        }, ignoreOrder: true);
+        // The invalid declarations' steps only run when there is one.
+        GeneratorRun invalid = GeneratorHarness.Run("""
+            using StaticNN;
+
+            [Network][Input(4)][Dense(0)]
+            public partial class Broken;
+
+            [Input(4)][Dense(3)]
+            public partial class Unmarked;
+            """);
         foreach (string name in AllStepNames)
         {
-            run.Result.TrackedSteps.Keys.ShouldContain(name);
+            run.Result.TrackedSteps.Keys.Concat(invalid.Result.TrackedSteps.Keys).ShouldContain(name);
         }
     }
 
@@ -120,6 +139,37 @@ public sealed class IncrementalityTests
         second.SourceOutputs.ShouldNotBeEmpty();
         second.SourceOutputs.ShouldAllBe(o => o.Reason == IncrementalStepRunReason.Cached, Describe(second.SourceOutputs));
         second.Sources.ShouldBe(first.Sources);
+    }
+
+    [Fact]
+    public void InvalidDeclaration_RerunReusesThePlaceholderAndReemitsNothing()
+    {
+        (CSharpCompilation compilation, GeneratorRun first) = FirstRun("""
+            using StaticNN;
+
+            namespace App;
+
+            [Network][Input(4)][Dense(0)]
+            public partial class Broken;
+
+            [Input(4)][Dense(3)]
+            public partial class Unmarked;
+            """);
+
+        GeneratorRun second = GeneratorHarness.Run(compilation.Clone(), first.Driver);
+
+        ShouldAllBeReused(second, TrackingNames.Placeholder);
+        second.StepOutputs(TrackingNames.Placeholder).Select(o => o.Value).ShouldBe(first.StepOutputs(TrackingNames.Placeholder).Select(o => o.Value));
+        foreach (GeneratorRun run in new[] { first, second })
+        {
+            var outputs = run.StepOutputs(TrackingNames.Placeholder);
+            for (int i = 0; i < outputs.Count; i++)
+            {
+                ObjectGraph.FindRoslynObjects(outputs[i].Value, $"Placeholder[{i}]").ShouldBeEmpty();
+            }
+        }
+        second.Sources.ShouldBe(first.Sources);
+        second.Sources.Keys.ShouldBe(new[] { "App.Broken.g.cs", "App.Unmarked.g.cs" }, ignoreOrder: true);
     }
 
     [Fact]

@@ -53,11 +53,37 @@ internal static class DiagnosticAssert
         diagnostic.GetMessage(CultureInfo.InvariantCulture).ShouldBe(message);
     }
 
-    /// <summary>No source was generated (an error stops generation for the network).</summary>
+    /// <summary>
+    /// No network was generated (an error stops generation for the network): at most the placeholder members of an
+    /// invalid declaration, which bring no warning or error of their own into the output compilation.
+    /// </summary>
     public static GeneratorRun ShouldGenerateNothing(this GeneratorRun run)
     {
-        run.HintNames.ShouldBeEmpty("an error diagnostic must stop generation");
         run.Specs.ShouldBeEmpty();
+        foreach ((string hintName, string source) in run.Sources)
+        {
+            source.ShouldContain("// StaticNN.Generator: placeholder", Case.Sensitive, $"an error diagnostic must stop generation, but {hintName} is a network");
+        }
+        string[] inGenerated = run.CompilerDiagnostics
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && !GeneratorHarness.IsTestSource(d.Location.SourceTree))
+            .Select(GeneratorRun.Describe).ToArray();
+        inGenerated.ShouldBeEmpty("diagnostics in the placeholder members");
+        return run;
+    }
+
+    /// <summary>Only the placeholder members were generated: the declaration has an error in its attributes.</summary>
+    public static GeneratorRun ShouldGeneratePlaceholder(this GeneratorRun run)
+    {
+        run.ShouldGenerateNothing();
+        run.Sources.ShouldNotBeEmpty("an error in the attributes still gives the class its members");
+        return run;
+    }
+
+    /// <summary>Not even placeholder members: the class itself cannot take members (not partial, static, generic...).</summary>
+    public static GeneratorRun ShouldGenerateNoSource(this GeneratorRun run)
+    {
+        run.ShouldGenerateNothing();
+        run.HintNames.ShouldBeEmpty();
         return run;
     }
 
