@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 
 namespace StaticNN.Training;
 
@@ -71,4 +72,37 @@ public sealed record EpochMetrics
 
     /// <summary>Whether a larger value of <paramref name="name"/> is better (accuracy) or a smaller one (losses, errors).</summary>
     public static bool IsHigherBetter(string name) => name is "accuracy" or "acc" or "val_accuracy" or "val_acc";
+
+    /// <summary>
+    /// One line as Keras prints an epoch, numbered from 1 as Keras does (<see cref="Epoch"/> + 1): <c>epoch 3: loss 0.3412 - accuracy 0.8771 - val_loss 0.3590 - val_accuracy
+    /// 0.8702 - lr 0.001 (0.20 s)</c>; metrics that were not measured (NaN) are left out.
+    /// </summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"epoch {Epoch + 1}: loss {Loss:0.0000}");
+        void Add(string name, float value)
+        {
+            if (!float.IsNaN(value))
+            {
+                text.Append(CultureInfo.InvariantCulture, $" - {name} {value:0.0000}");
+            }
+        }
+        Add("accuracy", Accuracy);
+        Add("mae", MeanAbsoluteError);
+        Add("rmse", RootMeanSquaredError);
+        Add("val_loss", ValidationLoss);
+        Add("val_accuracy", ValidationAccuracy);
+        Add("val_mae", ValidationMeanAbsoluteError);
+        Add("val_rmse", ValidationRootMeanSquaredError);
+        if (LearningRate > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" - lr {LearningRate:G4}");
+        }
+        if (TotalTime > TimeSpan.Zero)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" ({TotalTime.TotalSeconds:0.00} s)");
+        }
+        return text.ToString();
+    }
 }

@@ -18,4 +18,16 @@ public sealed class History
     public float[] this[string metric] => _epochs.Select(e => e.Get(metric)).ToArray();
 
     internal void Add(EpochMetrics metrics) => _epochs.Add(metrics);
+
+    /// <summary>One line per epoch (as <see cref="EpochMetrics.ToString"/>), then whether early stopping ended the run.</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (EpochMetrics epoch in _epochs)
+        {
+            text.AppendLine(epoch.ToString());
+        }
+        text.Append(_epochs.Count == 0 ? "no epochs" : StoppedEarly ? $"stopped early after epoch {_epochs[^1].Epoch + 1}" : $"{_epochs.Count} epochs");
+        return text.ToString();
+    }
 }
