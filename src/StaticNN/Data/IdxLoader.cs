@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Numerics.Tensors;
@@ -19,9 +20,21 @@ namespace StaticNN.Data;
 /// ignored.
 /// </para>
 /// <para>
-/// Data is read in 64 KiB chunks straight into the result array; the file is never held in memory as a whole.
-/// Every problem with a file (wrong magic, a truncated file, a bad header, mismatched counts, an out-of-range
-/// label, corrupt gzip data) throws <see cref="InvalidDataException"/> naming the file.
+/// A raw file is read in 64 KiB chunks straight into the result array, after its length has been checked against
+/// the header. A gzip file's length is known only once it is decoded, so it is decoded first into chunks that grow
+/// with what actually arrives (64 KiB, doubling to 1 MiB), and the result is allocated only when all the promised
+/// data is there.
+/// </para>
+/// <para>
+/// <b>Any input.</b> Every problem with a file (wrong magic, a truncated file, a bad header, sizes whose product
+/// does not fit in an array, mismatched counts, an out-of-range label, corrupt gzip data) throws
+/// <see cref="InvalidDataException"/> naming the file, the header values or the place, and the problem; failures
+/// to read the file (missing, access denied) propagate as the framework's <see cref="IOException"/> types. Nothing
+/// else is thrown and nothing is partially returned. Time is linear in the bytes read. Memory: a raw file allocates
+/// at most 4 bytes per byte of the file (the <see cref="float"/> or <see cref="int"/> result) plus 1 MB; a gzip file
+/// at most 5 bytes per decompressed byte (the decoded chunks and the result) plus 1 MB, and one whose header
+/// promises more than it holds fails after at most 2 bytes per decompressed byte plus 1 MB. These bounds are checked
+/// by <c>tests/StaticNN.Tests/Reliability</c>.
 /// </para>
 /// </remarks>
 public static class IdxLoader
@@ -111,27 +124,14 @@ public static class IdxLoader
         {
             throw new InvalidDataException($"{kind} '{path}': the header gives {count} labels; expected at least 1.");
         }
-        CheckLength(stream, 8 + (long)count, path, kind, $"{count} labels");
+        string promised = $"{count} labels";
+        CheckLength(stream, 8 + (long)count, path, kind, promised);
 
+        using Payload data = Payload.Read(stream, count, path, kind, promised, "labels");
         var labels = new int[count];
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
+        while (data.Next(out ReadOnlySpan<byte> bytes, out int done))
         {
-            int done = 0;
-            while (done < count)
-            {
-                int n = ReadChunk(stream, chunk.AsSpan(0, Math.Min(ChunkSize, count - done)), path, kind);
-                if (n == 0)
-                {
-                    throw Truncated(path, kind, $"{count} labels", done, "labels");
-                }
-                TensorPrimitives.ConvertTruncating<byte, int>(chunk.AsSpan(0, n), labels.AsSpan(done, n));
-                done += n;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
+            TensorPrimitives.ConvertTruncating<byte, int>(bytes, labels.AsSpan(done, bytes.Length));
         }
         return labels;
     }
@@ -154,35 +154,24 @@ public static class IdxLoader
         {
             throw new InvalidDataException($"{kind} '{path}' holds {count} images but label file '{labelsPath}' holds {expectedCount} labels.");
         }
-        long total = (long)count * rows * columns;
-        if (total > Array.MaxLength)
+        // Three 31-bit factors need up to 93 bits: UInt128 holds the exact product, so no size can wrap.
+        UInt128 exact = (UInt128)(uint)count * (uint)rows * (uint)columns;
+        if (exact > (UInt128)Array.MaxLength)
         {
-            throw new InvalidDataException($"{kind} '{path}': {count} images of {rows}x{columns} ({total} pixels) exceed the largest array.");
+            throw new InvalidDataException(
+                $"{kind} '{path}': the header gives {count} images of {rows}x{columns} = {exact} pixels, more than one array can hold ({Array.MaxLength}); the header is corrupt or the file is not an IDX image file.");
         }
+        int total = (int)exact;
         string promised = $"{count} images of {rows}x{columns}";
-        CheckLength(stream, 16 + total, path, kind, promised);
+        CheckLength(stream, 16 + (long)total, path, kind, promised);
 
+        using Payload data = Payload.Read(stream, total, path, kind, promised, "pixel bytes");
         var pixels = new float[total];
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
+        while (data.Next(out ReadOnlySpan<byte> bytes, out int done))
         {
-            int done = 0;
-            while (done < pixels.Length)
-            {
-                int n = ReadChunk(stream, chunk.AsSpan(0, Math.Min(ChunkSize, pixels.Length - done)), path, kind);
-                if (n == 0)
-                {
-                    throw Truncated(path, kind, promised, done, "pixel bytes");
-                }
-                Span<float> destination = pixels.AsSpan(done, n);
-                TensorPrimitives.ConvertTruncating<byte, float>(chunk.AsSpan(0, n), destination);
-                TensorPrimitives.Divide(destination, 255f, destination);
-                done += n;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
+            Span<float> destination = pixels.AsSpan(done, bytes.Length);
+            TensorPrimitives.ConvertTruncating<byte, float>(bytes, destination);
+            TensorPrimitives.Divide(destination, 255f, destination);
         }
         return pixels;
     }
@@ -230,12 +219,111 @@ public static class IdxLoader
         }
     }
 
-    /// <summary>For an uncompressed file, checks the length up front so a bad header cannot trigger a huge allocation.</summary>
+    /// <summary>
+    /// For an uncompressed file, checks the length up front so a bad header cannot trigger a huge allocation. (A gzip
+    /// stream's length is unknown until it is decoded: <see cref="Payload"/> buffers what arrives instead.)
+    /// </summary>
     private static void CheckLength(Stream stream, long expected, string path, string kind, string promised)
     {
         if (stream is FileStream file && file.Length < expected)
         {
             throw new InvalidDataException($"{kind} '{path}' is truncated: the header promises {promised} ({expected} bytes with the header) but the file has {file.Length} bytes.");
+        }
+    }
+
+    /// <summary>
+    /// The data bytes after the header, handed out in chunks in file order. A raw file has passed
+    /// <see cref="CheckLength"/>, so its chunks are read on demand into one pooled buffer. A gzip stream is decoded
+    /// completely first, into chunks that grow with what arrives (64 KiB, doubling to 1 MiB), so a header that
+    /// promises more than the data holds fails after allocating at most about twice the bytes that really arrived,
+    /// before the caller allocates the result.
+    /// </summary>
+    private sealed class Payload : IDisposable
+    {
+        private const int FirstBufferedChunk = 1 << 16;
+        private const int LargestBufferedChunk = 1 << 20;
+
+        private readonly Stream _stream;
+        private readonly int _total;
+        private readonly string _path, _kind, _promised, _unit;
+        private readonly List<byte[]>? _chunks;
+        private byte[]? _pooled;
+        private int _done;
+        private int _next;
+
+        private Payload(Stream stream, int total, string path, string kind, string promised, string unit, List<byte[]>? chunks)
+        {
+            _stream = stream;
+            _total = total;
+            _path = path;
+            _kind = kind;
+            _promised = promised;
+            _unit = unit;
+            _chunks = chunks;
+        }
+
+        public static Payload Read(Stream stream, int total, string path, string kind, string promised, string unit)
+        {
+            if (stream is FileStream)
+            {
+                return new Payload(stream, total, path, kind, promised, unit, chunks: null);
+            }
+            var chunks = new List<byte[]>();
+            int received = 0;
+            while (received < total)
+            {
+                int size = Math.Min(total - received, Math.Min(LargestBufferedChunk, FirstBufferedChunk << Math.Min(chunks.Count, 4)));
+                byte[] chunk = new byte[size];
+                int filled = 0;
+                while (filled < size)
+                {
+                    int n = ReadChunk(stream, chunk.AsSpan(filled), path, kind);
+                    if (n == 0)
+                    {
+                        throw Truncated(path, kind, promised, received + filled, unit);
+                    }
+                    filled += n;
+                }
+                chunks.Add(chunk);
+                received += size;
+            }
+            return new Payload(stream, total, path, kind, promised, unit, chunks);
+        }
+
+        /// <summary>The next chunk and the number of bytes before it; false after the last one.</summary>
+        public bool Next(out ReadOnlySpan<byte> bytes, out int done)
+        {
+            done = _done;
+            if (_done >= _total)
+            {
+                bytes = default;
+                return false;
+            }
+            if (_chunks is not null)
+            {
+                bytes = _chunks[_next];
+                _chunks[_next++] = [];
+                _done += bytes.Length;
+                return true;
+            }
+            _pooled ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
+            int read = ReadChunk(_stream, _pooled.AsSpan(0, Math.Min(ChunkSize, _total - _done)), _path, _kind);
+            if (read == 0)
+            {
+                throw Truncated(_path, _kind, _promised, _done, _unit); // the file shrank after the length check
+            }
+            bytes = _pooled.AsSpan(0, read);
+            _done += read;
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (_pooled is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_pooled);
+                _pooled = null;
+            }
         }
     }
 
