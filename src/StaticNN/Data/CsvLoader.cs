@@ -29,6 +29,17 @@ namespace StaticNN.Data;
 /// <see cref="CsvOptions.ClassNames"/> is given, unclosed quote) throws <see cref="CsvFormatException"/> with the
 /// 1-based line number and column; nothing partially loaded is returned.
 /// </para>
+/// <para>
+/// <b>Any input.</b> Whatever the text, a load returns a valid data set or throws <see cref="CsvFormatException"/>
+/// naming the file (when loading from a path), the line, the column and the problem; failures to read the file
+/// propagate as the framework's <see cref="IOException"/> types, and contradictory options are an
+/// <see cref="ArgumentException"/> before anything is read. The input is read once, in blocks, and each character is
+/// scanned a bounded number of times, so time is linear in the input (a quoted field spanning many lines included).
+/// Nothing is reserved ahead of the data: the record buffer grows to the longest record and the outputs grow in
+/// chunks as values arrive, so a load allocates at most 16 bytes per character read plus 4 MB (the constant covers
+/// the buffers and up to <see cref="CsvOptions.MaxClassCount"/> discovered classes). Checked by
+/// <c>tests/StaticNN.Tests/Reliability</c>.
+/// </para>
 /// </remarks>
 public static class CsvLoader
 {
@@ -36,7 +47,7 @@ public static class CsvLoader
     /// <param name="path">The file to read.</param>
     /// <param name="options">Parsing options; null for the defaults (header, <c>','</c>, class label in the last column).</param>
     /// <returns>A new data set holding every data row of the file.</returns>
-    /// <exception cref="CsvFormatException">A record is malformed, or the file has no data rows.</exception>
+    /// <exception cref="CsvFormatException">A record is malformed, the file has no data rows, or it has more distinct classes than <see cref="CsvOptions.MaxClassCount"/>.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     public static Dataset Load(string path, CsvOptions? options = null)
     {
@@ -59,7 +70,7 @@ public static class CsvLoader
     /// <param name="reader">The text to read.</param>
     /// <param name="options">Parsing options; null for the defaults (header, <c>','</c>, class label in the last column).</param>
     /// <returns>A new data set holding every data row of the text.</returns>
-    /// <exception cref="CsvFormatException">A record is malformed, or there are no data rows.</exception>
+    /// <exception cref="CsvFormatException">A record is malformed, there are no data rows, or there are more distinct classes than <see cref="CsvOptions.MaxClassCount"/>.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
     public static Dataset Load(TextReader reader, CsvOptions? options = null)
     {
@@ -87,6 +98,7 @@ public static class CsvLoader
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index, "options.LabelColumnIndex");
         }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxClassCount, "options.MaxClassCount");
         if (options.ClassNames is { } names)
         {
             if (options.LabelKind != LabelKind.Class)
@@ -119,11 +131,29 @@ public static class CsvLoader
         public bool HasDoubledQuotes;
     }
 
-    /// <summary>One load: the reader, the growing output arrays and the class map.</summary>
+    /// <summary>Where the record scanner is inside a record: it mirrors the field tokenizer, so it knows which line breaks are inside quotes.</summary>
+    private enum ScanState
+    {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+        AfterQuote,
+        TextAfterQuote,
+    }
+
+    /// <summary>
+    /// One load: the reader, the record buffer, the growing outputs and the class map. The input is read in blocks
+    /// into one buffer that holds the current record; each record is scanned once to find its end (a line break that
+    /// is not inside a quoted field), then its fields are counted and parsed in place. Nothing is ever re-read, so the
+    /// work is linear in the input, and the buffer grows only to hold the longest record.
+    /// </summary>
     private sealed class Parser
     {
-        private const int TokenizeOk = -1;
-        private const int TokenizeUnclosedQuote = -2;
+        private const int FieldLast = -1;
+        private const int FieldMalformed = -2;
+        private const int InitialBuffer = 1 << 14;
+        private const int ShownColumnNames = 20;
 
         private readonly TextReader _reader;
         private readonly CsvOptions _options;
@@ -131,19 +161,24 @@ public static class CsvLoader
         private readonly char _delimiter;
         private readonly bool _isClass;
 
-        private FieldRange[] _fields = new FieldRange[16];
-        private int _fieldCount;
-        private char[] _scratch = new char[64];
-        private int _line;
+        private char[] _buffer = new char[InitialBuffer];
+        private int _filled;
+        private int _position;
+        private bool _endOfInput;
+        private bool _skipLineFeed;
+        private bool _atInputStart = true;
+        private int _lineBreaks;
+        private bool _charsSinceBreak;
+        private int _recordStart;
+        private int _recordLength;
 
         private int _columns = -1;
         private int _labelColumn;
-        private string[]? _names;
+        private string? _header;
 
-        private float[] _features = [];
-        private int _featureLength;
-        private int[] _labels = [];
-        private float[] _targets = [];
+        private readonly ChunkedBuffer<float> _features = new();
+        private readonly ChunkedBuffer<int> _labels = new();
+        private readonly ChunkedBuffer<float> _targets = new();
         private int _rows;
 
         private readonly Dictionary<string, int> _classMap = new(StringComparer.Ordinal);
@@ -170,34 +205,38 @@ public static class CsvLoader
             }
         }
 
+        private int Lines => _lineBreaks + (_charsSinceBreak ? 1 : 0);
+
         public Dataset Run()
         {
-            while (NextRecord(out string record, out int recordLine))
+            while (NextRecord(out int recordLine))
             {
+                Span<char> record = _buffer.AsSpan(_recordStart, _recordLength);
+                int fields = CountFields(record, recordLine);
                 if (_columns < 0)
                 {
-                    Initialize(record, recordLine);
+                    Initialize(record, fields, recordLine);
                     if (_options.HasHeader)
                     {
                         continue;
                     }
                 }
-                AddRow(record, recordLine);
+                AddRow(record, fields, recordLine);
             }
 
             if (_rows == 0)
             {
-                throw Error(Math.Max(_line, 1), null, _columns < 0 ? "the input is empty." : "the input has a header but no data rows.");
+                throw Error(Math.Max(Lines, 1), null, _columns < 0 ? "the input is empty." : "the input has a header but no data rows.");
             }
 
             int featureSize = _columns - 1;
-            float[] features = _features.AsSpan(0, _featureLength).ToArray();
+            float[] features = _features.ToArray();
             if (!_isClass)
             {
-                return new Dataset(features, featureSize, _targets.AsSpan(0, _rows).ToArray(), 1);
+                return new Dataset(features, featureSize, _targets.ToArray(), 1);
             }
 
-            int[] labels = _labels.AsSpan(0, _rows).ToArray();
+            int[] labels = _labels.ToArray();
             string[] classNames = _classNames.ToArray();
             if (!_fixedClasses && _options.ClassOrder == ClassOrder.Sorted)
             {
@@ -206,171 +245,259 @@ public static class CsvLoader
             return new Dataset(features, featureSize, labels, classNames.Length, classNames);
         }
 
-        /// <summary>Reads the next non-blank record (joining lines while a quoted field is open) and tokenizes it.</summary>
-        private bool NextRecord(out string record, out int recordLine)
+        /// <summary>
+        /// Finds the next non-blank record: <c>_buffer[_recordStart..]</c>, <c>_recordLength</c> characters, without its
+        /// final line break; line breaks inside quoted fields become <c>'\n'</c>. Valid until the next call.
+        /// </summary>
+        private bool NextRecord(out int recordLine)
         {
-            string? line;
-            do
+            while (true)
             {
-                line = _reader.ReadLine();
-                if (line is null)
+                int start = _position;
+                int write = start;
+                int field = 0;
+                ScanState state = ScanState.FieldStart;
+                recordLine = _lineBreaks + 1;
+                bool endOfInput = false;
+                while (true)
                 {
-                    record = "";
-                    recordLine = 0;
-                    return false;
+                    if (_position == _filled && !Fill(ref start, ref write, recordLine))
+                    {
+                        if (state == ScanState.Quoted)
+                        {
+                            throw Error(recordLine, field + 1, NameOf(field), "a quoted field is not closed before the end of the input.");
+                        }
+                        endOfInput = true;
+                        break;
+                    }
+                    char c = _buffer[_position++];
+                    if (_skipLineFeed)
+                    {
+                        _skipLineFeed = false;
+                        if (c == '\n')
+                        {
+                            continue; // the second half of "\r\n"
+                        }
+                    }
+                    _charsSinceBreak = true;
+                    if (_atInputStart)
+                    {
+                        _atInputStart = false;
+                        if (c == '\uFEFF')
+                        {
+                            continue;
+                        }
+                    }
+                    if (c is '\r' or '\n')
+                    {
+                        _skipLineFeed = c == '\r';
+                        if (_lineBreaks == int.MaxValue)
+                        {
+                            throw Error(recordLine, null, $"the input has more than {int.MaxValue} lines.");
+                        }
+                        _lineBreaks++;
+                        _charsSinceBreak = false;
+                        if (state != ScanState.Quoted)
+                        {
+                            break;
+                        }
+                        _buffer[write++] = '\n';
+                        continue;
+                    }
+                    _buffer[write++] = c;
+                    state = Step(state, c, ref field);
                 }
-                _line++;
-                if (_line == 1 && line.Length > 0 && line[0] == '\uFEFF')
-                {
-                    line = line[1..];
-                }
-            }
-            while (line.AsSpan().IsWhiteSpace());
 
-            recordLine = _line;
-            int status = Tokenize(line);
-            StringBuilder? joined = null;
-            while (status == TokenizeUnclosedQuote)
-            {
-                string? next = _reader.ReadLine();
-                if (next is null)
+                ReadOnlySpan<char> record = _buffer.AsSpan(start, write - start);
+                if (record.IsWhiteSpace())
                 {
-                    throw Error(recordLine, _fieldCount + 1, NameOf(_fieldCount), "a quoted field is not closed before the end of the input.");
+                    if (endOfInput)
+                    {
+                        return false;
+                    }
+                    continue; // a blank line
                 }
-                _line++;
-                joined ??= new StringBuilder(line);
-                joined.Append('\n').Append(next);
-                line = joined.ToString();
-                status = Tokenize(line);
+                _recordStart = start;
+                _recordLength = write - start;
+                return true;
             }
-            if (status >= 0)
+        }
+
+        private ScanState Step(ScanState state, char c, ref int field)
+        {
+            if (c == _delimiter && state is not (ScanState.Quoted or ScanState.TextAfterQuote))
             {
-                throw Error(recordLine, status + 1, NameOf(status), $"unexpected text after the closing quote of a quoted field (use \"\" for a quote inside it).");
+                field++;
+                return ScanState.FieldStart;
             }
-            record = line;
+            return state switch
+            {
+                ScanState.FieldStart => c is ' ' or '\t' ? ScanState.FieldStart : c == '"' ? ScanState.Quoted : ScanState.Unquoted,
+                ScanState.Quoted => c == '"' ? ScanState.QuoteInQuoted : ScanState.Quoted,
+                ScanState.QuoteInQuoted => c == '"' ? ScanState.Quoted : c is ' ' or '\t' ? ScanState.AfterQuote : ScanState.TextAfterQuote,
+                ScanState.AfterQuote => c is ' ' or '\t' ? ScanState.AfterQuote : ScanState.TextAfterQuote,
+                _ => state,
+            };
+        }
+
+        /// <summary>
+        /// Reads more input after <c>_filled</c>. When the buffer is full, the pending record (<paramref name="start"/>
+        /// to <paramref name="write"/>) moves to the front, into a buffer twice as large when it fills more than three
+        /// quarters: every move frees at least a quarter of the buffer, so moving costs at most three characters per
+        /// character read. Returns false at the end of the input.
+        /// </summary>
+        private bool Fill(ref int start, ref int write, int recordLine)
+        {
+            if (_endOfInput)
+            {
+                return false;
+            }
+            if (_filled == _buffer.Length)
+            {
+                int pending = write - start;
+                char[] target = _buffer;
+                if (pending > _buffer.Length / 4 * 3)
+                {
+                    if (_buffer.Length == Array.MaxLength)
+                    {
+                        throw Error(recordLine, null, $"the record is longer than {Array.MaxLength} characters.");
+                    }
+                    target = new char[(int)Math.Min(Array.MaxLength, 2L * _buffer.Length)];
+                }
+                Array.Copy(_buffer, start, target, 0, pending);
+                _buffer = target;
+                start = 0;
+                write = pending;
+                _position = _filled = pending;
+            }
+            int read = _reader.Read(_buffer, _filled, _buffer.Length - _filled);
+            if (read <= 0)
+            {
+                _endOfInput = true;
+                return false;
+            }
+            _filled += read;
             return true;
         }
 
-        /// <summary>Splits <paramref name="text"/> into <see cref="_fields"/>; returns OK, unclosed quote, or the index of a malformed field.</summary>
-        private int Tokenize(ReadOnlySpan<char> text)
+        /// <summary>
+        /// Finds the field that starts at <paramref name="i"/>; returns where the next one starts, <see cref="FieldLast"/>
+        /// after the last field, or <see cref="FieldMalformed"/> when text follows a closing quote.
+        /// </summary>
+        private int NextField(ReadOnlySpan<char> text, int i, out FieldRange field)
         {
-            _fieldCount = 0;
             char delimiter = _delimiter;
+            int start = i;
+            while (start < text.Length && text[start] is ' ' or '\t' && text[start] != delimiter)
+            {
+                start++;
+            }
+            if (start < text.Length && text[start] == '"')
+            {
+                int j = start + 1;
+                bool doubled = false;
+                while (true)
+                {
+                    int quote = text[j..].IndexOf('"');
+                    if (quote < 0)
+                    {
+                        // Only the header's copy can get here (the scanner closes every quote): the rest is the field.
+                        field = new FieldRange { Start = start + 1, Length = text.Length - start - 1, HasDoubledQuotes = doubled };
+                        return FieldLast;
+                    }
+                    j += quote;
+                    if (j + 1 < text.Length && text[j + 1] == '"')
+                    {
+                        doubled = true;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                field = new FieldRange { Start = start + 1, Length = j - start - 1, HasDoubledQuotes = doubled };
+                j++;
+                while (j < text.Length && text[j] is ' ' or '\t' && text[j] != delimiter)
+                {
+                    j++;
+                }
+                if (j >= text.Length)
+                {
+                    return FieldLast;
+                }
+                return text[j] == delimiter ? j + 1 : FieldMalformed;
+            }
+            int end = text[i..].IndexOf(delimiter);
+            if (end < 0)
+            {
+                field = new FieldRange { Start = i, Length = text.Length - i };
+                return FieldLast;
+            }
+            field = new FieldRange { Start = i, Length = end };
+            return i + end + 1;
+        }
+
+        /// <summary>The number of fields of a record; text after a closing quote is an error.</summary>
+        private int CountFields(ReadOnlySpan<char> record, int recordLine)
+        {
+            int count = 0;
             int i = 0;
             while (true)
             {
-                int start = i;
-                while (start < text.Length && text[start] is ' ' or '\t' && text[start] != delimiter)
+                int next = NextField(record, i, out _);
+                count++;
+                if (next == FieldMalformed)
                 {
-                    start++;
+                    throw Error(recordLine, count, NameOf(count - 1), "unexpected text after the closing quote of a quoted field (use \"\" for a quote inside it).");
                 }
-                if (start < text.Length && text[start] == '"')
+                if (next == FieldLast)
                 {
-                    int j = start + 1;
-                    bool doubled = false;
-                    while (true)
-                    {
-                        int quote = text[j..].IndexOf('"');
-                        if (quote < 0)
-                        {
-                            return TokenizeUnclosedQuote;
-                        }
-                        j += quote;
-                        if (j + 1 < text.Length && text[j + 1] == '"')
-                        {
-                            doubled = true;
-                            j += 2;
-                            continue;
-                        }
-                        break;
-                    }
-                    AddField(start + 1, j - start - 1, doubled);
-                    j++;
-                    while (j < text.Length && text[j] is ' ' or '\t' && text[j] != delimiter)
-                    {
-                        j++;
-                    }
-                    if (j >= text.Length)
-                    {
-                        return TokenizeOk;
-                    }
-                    if (text[j] != delimiter)
-                    {
-                        return _fieldCount - 1;
-                    }
-                    i = j + 1;
+                    return count;
                 }
-                else
-                {
-                    int end = text[i..].IndexOf(delimiter);
-                    if (end < 0)
-                    {
-                        AddField(i, text.Length - i, false);
-                        return TokenizeOk;
-                    }
-                    AddField(i, end, false);
-                    i += end + 1;
-                }
+                i = next;
             }
         }
 
-        private void AddField(int start, int length, bool doubled)
+        /// <summary>The text of a field; a quoted field's doubled quotes are undone in place, in the record buffer (each field is read once).</summary>
+        private static Span<char> Field(Span<char> text, FieldRange range)
         {
-            if (_fieldCount == _fields.Length)
-            {
-                Array.Resize(ref _fields, _fields.Length * 2);
-            }
-            _fields[_fieldCount++] = new FieldRange { Start = start, Length = length, HasDoubledQuotes = doubled };
-        }
-
-        /// <summary>The text of field <paramref name="index"/>; valid until the next call (it may live in the scratch buffer).</summary>
-        private ReadOnlySpan<char> Field(ReadOnlySpan<char> text, int index)
-        {
-            FieldRange range = _fields[index];
-            ReadOnlySpan<char> raw = text.Slice(range.Start, range.Length);
+            Span<char> raw = text.Slice(range.Start, range.Length);
             if (!range.HasDoubledQuotes)
             {
                 return raw;
-            }
-            if (_scratch.Length < raw.Length)
-            {
-                _scratch = new char[Math.Max(raw.Length, _scratch.Length * 2)];
             }
             int n = 0;
             for (int i = 0; i < raw.Length; i++)
             {
                 char c = raw[i];
-                _scratch[n++] = c;
+                raw[n++] = c;
                 if (c == '"')
                 {
                     i++; // inside a quoted field every quote is doubled
                 }
             }
-            return _scratch.AsSpan(0, n);
+            return raw[..n];
         }
 
-        private void Initialize(string record, int recordLine)
+        private void Initialize(Span<char> record, int columns, int recordLine)
         {
-            int columns = _fieldCount;
             if (columns < 2)
             {
                 throw Error(recordLine, null, $"expected at least 2 columns (features and a label), found {columns}.");
             }
             if (_options.HasHeader)
             {
-                _names = new string[columns];
-                for (int c = 0; c < columns; c++)
-                {
-                    _names[c] = Field(record, c).Trim().ToString();
-                }
+                // Kept as one string: names are looked up again only for LabelColumn and error messages.
+                _header = record.ToString();
             }
 
             if (_options.LabelColumn is string name)
             {
                 int found = -1;
+                int i = 0;
                 for (int c = 0; c < columns; c++)
                 {
-                    if (string.Equals(_names![c], name, StringComparison.Ordinal))
+                    int next = NextField(_header, i, out FieldRange range);
+                    if (HeaderName(range).SequenceEqual(name))
                     {
                         if (found >= 0)
                         {
@@ -378,10 +505,11 @@ public static class CsvLoader
                         }
                         found = c;
                     }
+                    i = next;
                 }
                 if (found < 0)
                 {
-                    throw Error(recordLine, null, $"the header has no column named '{name}' (columns: {string.Join(", ", _names!)}).");
+                    throw Error(recordLine, null, $"the header has no column named '{name}' (columns: {ColumnNames(columns)}).");
                 }
                 _labelColumn = found;
             }
@@ -400,50 +528,40 @@ public static class CsvLoader
             _columns = columns;
         }
 
-        private void AddRow(string record, int recordLine)
+        private void AddRow(Span<char> record, int fields, int recordLine)
         {
-            if (_fieldCount != _columns)
+            if (fields != _columns)
             {
-                int column = Math.Min(_fieldCount, _columns);
-                throw Error(recordLine, column + 1, NameOf(column), $"expected {_columns} columns, found {_fieldCount}.");
+                int column = Math.Min(fields, _columns);
+                throw Error(recordLine, column + 1, NameOf(column), $"expected {_columns} columns, found {fields}.");
             }
-
             int featureSize = _columns - 1;
-            if (_rows == _labels.Length && _isClass || _rows == _targets.Length && !_isClass)
+            if (_features.Count + featureSize > Array.MaxLength)
             {
-                int capacity = Math.Max(256, _rows * 2);
-                if (_isClass)
-                {
-                    Array.Resize(ref _labels, capacity);
-                }
-                else
-                {
-                    Array.Resize(ref _targets, capacity);
-                }
-                Array.Resize(ref _features, capacity * featureSize);
+                throw Error(recordLine, null, $"the data has more than {Array.MaxLength} feature values, more than one array can hold; split the file.");
             }
 
-            int offset = _featureLength;
+            int i = 0;
             for (int c = 0; c < _columns; c++)
             {
-                ReadOnlySpan<char> field = Field(record, c);
+                i = NextField(record, i, out FieldRange range);
+                Span<char> field = Field(record, range);
                 if (c == _labelColumn)
                 {
                     if (_isClass)
                     {
-                        _labels[_rows] = ClassIndex(field, recordLine, c);
+                        _labels.Add(ClassIndex(field, recordLine, c));
                     }
                     else
                     {
-                        _targets[_rows] = ParseNumber(field, recordLine, c);
+                        _targets.Add(ParseNumber(field, recordLine, c));
                     }
                 }
                 else
                 {
-                    _features[offset++] = ParseNumber(field, recordLine, c);
+                    _features.Add(ParseNumber(field, recordLine, c));
                 }
             }
-            _featureLength = offset;
             _rows++;
         }
 
@@ -480,6 +598,11 @@ public static class CsvLoader
             {
                 throw Error(recordLine, column + 1, NameOf(column), $"unknown class '{Clip(text)}'; the given ClassNames are: {string.Join(", ", _classNames)}.");
             }
+            if (_classNames.Count == _options.MaxClassCount)
+            {
+                throw Error(recordLine, column + 1, NameOf(column),
+                    $"'{Clip(text)}' would be distinct class number {_options.MaxClassCount + 1}, more than CsvOptions.MaxClassCount ({_options.MaxClassCount}); if the column is a numeric target use LabelKind.Regression, if it is an identifier choose another label column, otherwise raise MaxClassCount.");
+            }
             string name = text.ToString();
             index = _classNames.Count;
             _classNames.Add(name);
@@ -487,7 +610,44 @@ public static class CsvLoader
             return index;
         }
 
-        private string? NameOf(int column) => _names is not null && (uint)column < (uint)_names.Length ? _names[column] : null;
+        /// <summary>The header name of a column, for messages: found again in the header's copy (errors are rare; names are not kept).</summary>
+        private string? NameOf(int column)
+        {
+            if (_header is null || (uint)column >= (uint)_columns)
+            {
+                return null;
+            }
+            int i = 0;
+            for (int c = 0; ; c++)
+            {
+                int next = NextField(_header, i, out FieldRange range);
+                if (c == column)
+                {
+                    return HeaderName(range).ToString();
+                }
+                i = next;
+            }
+        }
+
+        /// <summary>A header name, trimmed, with doubled quotes undone (in a copy: the header string stays as read).</summary>
+        private ReadOnlySpan<char> HeaderName(FieldRange range)
+        {
+            ReadOnlySpan<char> raw = _header.AsSpan(range.Start, range.Length);
+            return (range.HasDoubledQuotes ? raw.ToString().Replace("\"\"", "\"", StringComparison.Ordinal).AsSpan() : raw).Trim();
+        }
+
+        private string ColumnNames(int columns)
+        {
+            var names = new List<string>();
+            int i = 0;
+            for (int c = 0; c < Math.Min(columns, ShownColumnNames); c++)
+            {
+                i = NextField(_header, i, out FieldRange range);
+                names.Add(HeaderName(range).ToString());
+            }
+            string shown = string.Join(", ", names);
+            return columns > ShownColumnNames ? $"{shown} and {columns - ShownColumnNames} more" : shown;
+        }
 
         private CsvFormatException Error(int line, int? column, string reason) => new(line, column, null, reason, _path);
 

@@ -61,6 +61,14 @@ public sealed record CsvOptions
     /// </summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>
+    /// Most distinct class labels a load may discover when <see cref="ClassNames"/> is null. Default 10,000. One more is
+    /// a <see cref="CsvFormatException"/>: so many classes usually mean the label column holds a numeric target
+    /// (use <see cref="LabelKind.Regression"/>) or an identifier, and each discovered class costs memory (about
+    /// 150 bytes plus its name) that a file of short unique labels could otherwise multiply without bound.
+    /// </summary>
+    public int MaxClassCount { get; init; } = 10_000;
+
     /// <summary>Order of the discovered class map when <see cref="ClassNames"/> is null. Default <see cref="ClassOrder.Sorted"/>.</summary>
     public ClassOrder ClassOrder { get; init; } = ClassOrder.Sorted;
 }

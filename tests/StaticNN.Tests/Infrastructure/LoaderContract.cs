@@ -40,10 +40,10 @@ internal static class LoaderContract
         return outcome.Error.ShouldBeOfType<TException>();
     }
 
-    /// <summary>Fails when the call allocated more than <paramref name="perByte"/> bytes per input byte plus <see cref="Slack"/>.</summary>
-    public static void ShouldAllocateAtMost<T>(this LoadOutcome<T> outcome, double perByte, long inputBytes)
+    /// <summary>Fails when the call allocated more than <paramref name="perByte"/> bytes per input byte (or character) plus <paramref name="slack"/>.</summary>
+    public static void ShouldAllocateAtMost<T>(this LoadOutcome<T> outcome, double perByte, long inputBytes, long slack = Slack)
     {
-        long bound = (long)(perByte * inputBytes) + Slack;
-        outcome.Allocated.ShouldBeLessThanOrEqualTo(bound, $"allocated {outcome.Allocated:N0} bytes for {inputBytes:N0} input bytes (bound {perByte}x + {Slack:N0})");
+        long bound = (long)(perByte * inputBytes) + slack;
+        outcome.Allocated.ShouldBeLessThanOrEqualTo(bound, $"allocated {outcome.Allocated:N0} bytes for {inputBytes:N0} input bytes (bound {perByte}x + {slack:N0})");
     }
 }
