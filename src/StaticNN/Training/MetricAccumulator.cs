@@ -16,9 +16,10 @@ internal sealed class MetricAccumulator<TNet> where TNet : class, ITrainableNetw
     private double _lossSum, _absSum, _squareSum;
     private long _count, _correct;
 
-    public MetricAccumulator(int batchSize, bool labelled, bool detailed)
+    // rows: the largest batch it will see, min(batch size, samples), checked by the caller to fit one array.
+    public MetricAccumulator(int rows, bool labelled, bool detailed)
     {
-        _outputs = new float[batchSize * TNet.OutputSize];
+        _outputs = new float[rows * TNet.OutputSize];
         _classification = labelled || TNet.Loss is Loss.CrossEntropy or Loss.BinaryCrossEntropy;
         _threshold = TNet.GetLayerInfo(TNet.LayerCount - 1).Activation == Activation.Sigmoid ? 0.5f : 0f;
         int classes = TNet.OutputSize == 1 ? 2 : TNet.OutputSize;

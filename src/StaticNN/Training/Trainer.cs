@@ -11,7 +11,8 @@ public static class TrainingExtensions
 {
     /// <summary>
     /// Trains the network on <paramref name="data"/>: per epoch, shuffled mini-batches through ComputeGradients and the
-    /// optimizer, then validation and callbacks. Allocates its buffers once; the per-batch loop allocates nothing.
+    /// optimizer, then validation and callbacks. Allocates its buffers once, sized by <c>min(BatchSize, samples)</c>
+    /// (so a batch size beyond the data means one batch of all of it, at no extra cost); the per-batch loop allocates nothing.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network or the options are invalid.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; weights were restored.</exception>
@@ -81,7 +82,7 @@ public static class TrainingExtensions
         var iterator = new BatchIterator(train, options.BatchSize, options.Shuffle, options.Seed);
         var gradients = new float[TNet.ParameterBlockLength];
         var snapshot = new float[TNet.ParameterBlockLength];
-        var metrics = new MetricAccumulator<TNet>(options.BatchSize, train.HasLabels, detailed: false);
+        var metrics = new MetricAccumulator<TNet>(BufferRows<TNet>(options.BatchSize, train, nameof(options)), train.HasLabels, detailed: false);
         float baseLearningRate = options.Optimizer.LearningRate;
 
         foreach (ICallback callback in options.Callbacks) callback.OnTrainBegin(state);
@@ -165,7 +166,8 @@ public static class TrainingExtensions
 
     /// <summary>
     /// Loss and metrics of the network on <paramref name="data"/>: accuracy, confusion matrix and per-class precision,
-    /// recall and F1 for classifiers; MAE and RMSE for regression. Uses the training workspace (not thread-safe).
+    /// recall and F1 for classifiers; MAE and RMSE for regression. Uses the training workspace (not thread-safe). Its
+    /// buffers hold <c>min(batchSize, samples)</c> rows.
     /// </summary>
     public static EvaluationResult Evaluate<TNet>(this TNet network, Dataset data, int batchSize = 256)
         where TNet : class, ITrainableNetwork<TNet>
@@ -180,7 +182,7 @@ public static class TrainingExtensions
     private static EvaluationResult Evaluate<TNet>(TNet network, Dataset data, int batchSize, bool detailed)
         where TNet : class, ITrainableNetwork<TNet>
     {
-        var metrics = new MetricAccumulator<TNet>(batchSize, data.HasLabels, detailed);
+        var metrics = new MetricAccumulator<TNet>(BufferRows<TNet>(batchSize, data, nameof(batchSize)), data.HasLabels, detailed);
         var iterator = new BatchIterator(data, batchSize, shuffle: false);
         iterator.StartEpoch(0);
         while (iterator.MoveNext(out Batch batch))
@@ -191,6 +193,21 @@ public static class TrainingExtensions
             metrics.AddBatch(network, loss, batch);
         }
         return metrics.ToEvaluationResult();
+    }
+
+    /// <summary>
+    /// Rows of the per-batch buffers: the batch size, but never more than the data holds, so a batch size larger than
+    /// the data (even int.MaxValue) costs only what one batch of all the data needs.
+    /// </summary>
+    private static int BufferRows<TNet>(int batchSize, Dataset data, string paramName) where TNet : class, ITrainableNetwork<TNet>
+    {
+        int rows = Math.Min(batchSize, data.Count);
+        if ((long)rows * TNet.OutputSize > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(paramName, batchSize,
+                $"A batch of {rows} samples times {typeof(TNet).Name}'s {TNet.OutputSize} outputs does not fit in one array ({Array.MaxLength}); use a smaller batch size.");
+        }
+        return rows;
     }
 
     private static void CheckCompatible<TNet>(Dataset data, string paramName) where TNet : class, ITrainableNetwork<TNet>
