@@ -14,6 +14,7 @@ public sealed class SafeTensor
 {
     private readonly long[] _shape;
     private readonly byte[] _data;
+    private ReadOnlyCollection<long>? _shapeView;
 
     /// <summary>Creates a float32 (<c>F32</c>) tensor from <paramref name="values"/>, copied.</summary>
     /// <param name="name">The tensor's name, such as <c>layers.0.weight</c>.</param>
@@ -71,7 +72,16 @@ public sealed class SafeTensor
         _shape = shape.ToArray();
         _data = data;
         ElementCount = elements;
-        Shape = new ReadOnlyCollection<long>(_shape);
+    }
+
+    /// <summary>For a validated file: the arrays are taken as they are (one object per tensor, nothing copied).</summary>
+    private SafeTensor(string name, string dtype, long[] shape, long elements, byte[] data)
+    {
+        Name = name;
+        DType = dtype;
+        _shape = shape;
+        _data = data;
+        ElementCount = elements;
     }
 
     /// <summary>The tensor's name (its key in the file's header).</summary>
@@ -81,7 +91,7 @@ public sealed class SafeTensor
     public string DType { get; }
 
     /// <summary>The dimensions, outermost first (a PyTorch <c>nn.Linear</c> weight is [out_features, in_features]).</summary>
-    public IReadOnlyList<long> Shape { get; }
+    public IReadOnlyList<long> Shape => _shapeView ??= new ReadOnlyCollection<long>(_shape);
 
     /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar of shape []).</summary>
     public long ElementCount { get; }
@@ -112,7 +122,7 @@ public sealed class SafeTensor
     internal long[] RawShape => _shape;
 
     /// <summary>Wraps bytes read from a validated file without copying them.</summary>
-    internal static SafeTensor FromValidated(string name, string dtype, long[] shape, byte[] data) => new(name, dtype, shape, data);
+    internal static SafeTensor FromValidated(string name, string dtype, long[] shape, long elements, byte[] data) => new(name, dtype, shape, elements, data);
 
     private static byte[] ToLittleEndianBytes(ReadOnlySpan<float> values)
     {

@@ -17,6 +17,19 @@ internal static class SafeTensorsDTypes
         ("I32", 32), ("U32", 32), ("F32", 32), ("C64", 64), ("F64", 64), ("I64", 64), ("U64", 64),
     ];
 
+    /// <summary>The canonical name of the dtype the reader's current string names, without allocating; null when unknown.</summary>
+    public static string? Match(ref System.Text.Json.Utf8JsonReader reader)
+    {
+        for (int i = 0; i < Known.Length; i++)
+        {
+            if (reader.ValueTextEquals(Known[i].Name))
+            {
+                return Known[i].Name;
+            }
+        }
+        return null;
+    }
+
     /// <summary>Finds a dtype by its exact (case-sensitive) name.</summary>
     public static bool TryGet(string name, out int bits, out int rank)
     {

@@ -10,8 +10,11 @@ using System.Text.Unicode;
 namespace StaticNN.Serialization;
 
 /// <summary>One tensor as the header declares it, after validation.</summary>
-internal sealed class SafeTensorsEntry(string name, string dtype, long[] shape, long begin, long end, long elementCount)
+internal sealed class SafeTensorsEntry(int index, string name, string dtype, long[] shape, long begin, long end, long elementCount)
 {
+    /// <summary>Position in the header (JSON) order.</summary>
+    public int Index { get; } = index;
+
     public string Name { get; } = name;
 
     public string DType { get; } = dtype;
@@ -38,9 +41,12 @@ internal sealed class SafeTensorsHeader
     /// <summary>Key of the string-to-string metadata map in the header.</summary>
     public const string MetadataKey = "__metadata__";
 
-    private SafeTensorsHeader(List<SafeTensorsEntry> entries, Dictionary<string, string>? metadata, long dataLength)
+    private readonly List<SafeTensorsEntry> _inDataOrder;
+
+    private SafeTensorsHeader(List<SafeTensorsEntry> entries, List<SafeTensorsEntry> inDataOrder, Dictionary<string, string>? metadata, long dataLength)
     {
         Entries = entries;
+        _inDataOrder = inDataOrder;
         Metadata = metadata;
         DataLength = dataLength;
     }
@@ -54,13 +60,8 @@ internal sealed class SafeTensorsHeader
     /// <summary>Length of the data section, which the tensors cover exactly.</summary>
     public long DataLength { get; }
 
-    /// <summary>The tensors ordered by their position in the data section.</summary>
-    public List<SafeTensorsEntry> EntriesInDataOrder()
-    {
-        var ordered = new List<SafeTensorsEntry>(Entries);
-        ordered.Sort(static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
-        return ordered;
-    }
+    /// <summary>The tensors ordered by their position in the data section (sorted once, by the coverage check).</summary>
+    public List<SafeTensorsEntry> EntriesInDataOrder() => _inDataOrder;
 
     /// <summary>
     /// Reads the 8-byte length and the header from <paramref name="stream"/> (positioned at the start of the file, with
@@ -126,8 +127,14 @@ internal sealed class SafeTensorsHeader
             throw new WeightFileException($"the header does not start with '{{' (first byte 0x{header[0]:X2})", source);
         }
 
-        var entries = new List<SafeTensorsEntry>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // Per entry only what the result keeps is allocated (its name, its shape, the entry): property names and
+        // dtypes are matched in place, and one scratch list holds every shape while it is read.
+        // Sized once from the header's length (the shortest entry, '"a":{"dtype":"U8","shape":[],"data_offsets":[0,1]}',
+        // has 48 bytes), so they never grow: growing the set cost about 40 bytes per entry.
+        int capacity = header.Length / 48 + 1;
+        var entries = new List<SafeTensorsEntry>(capacity);
+        var names = new HashSet<string>(capacity, StringComparer.Ordinal);
+        var scratch = new List<long>();
         Dictionary<string, string>? metadata = null;
         bool sawMetadata = false;
         try
@@ -156,7 +163,7 @@ internal sealed class SafeTensorsHeader
                 {
                     throw new WeightFileException($"the header declares tensor '{name}' twice", source);
                 }
-                entries.Add(ReadEntry(ref reader, name, dataLength, source));
+                entries.Add(ReadEntry(ref reader, entries.Count, name, dataLength, scratch, source));
             }
             // Only whitespace (the padding) may follow the object; anything else makes Read throw.
             if (reader.Read())
@@ -174,8 +181,8 @@ internal sealed class SafeTensorsHeader
             throw new WeightFileException($"the header has an invalid string ({e.Message})", source);
         }
 
-        CheckCoverage(entries, dataLength, source);
-        return new SafeTensorsHeader(entries, metadata, dataLength);
+        List<SafeTensorsEntry> inDataOrder = CheckCoverage(entries, dataLength, source);
+        return new SafeTensorsHeader(entries, inDataOrder, metadata, dataLength);
     }
 
     private static void Next(ref Utf8JsonReader reader)
@@ -218,7 +225,7 @@ internal sealed class SafeTensorsHeader
         }
     }
 
-    private static SafeTensorsEntry ReadEntry(ref Utf8JsonReader reader, string name, long dataLength, string? source)
+    private static SafeTensorsEntry ReadEntry(ref Utf8JsonReader reader, int index, string name, long dataLength, List<long> scratch, string? source)
     {
         Next(ref reader);
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -226,8 +233,9 @@ internal sealed class SafeTensorsHeader
             throw new WeightFileException($"tensor '{name}' is {Describe(reader.TokenType)}, not an object with dtype, shape and data_offsets", source);
         }
         string? dtype = null;
-        List<long>? shape = null;
-        List<long>? offsets = null;
+        long[]? shape = null;
+        bool hasOffsets = false;
+        long begin = 0, end = 0;
         while (true)
         {
             Next(ref reader);
@@ -235,61 +243,59 @@ internal sealed class SafeTensorsHeader
             {
                 break;
             }
-            string property = reader.GetString()!;
-            switch (property)
+            if (reader.ValueTextEquals("dtype"u8))
             {
-                case "dtype":
-                    Next(ref reader);
-                    if (dtype is not null)
-                    {
-                        throw new WeightFileException($"tensor '{name}' has two \"dtype\" fields", source);
-                    }
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        throw new WeightFileException($"the dtype of tensor '{name}' is {Describe(reader.TokenType)}, not a string", source);
-                    }
-                    dtype = reader.GetString()!;
-                    break;
-                case "shape":
-                    if (shape is not null)
-                    {
-                        throw new WeightFileException($"tensor '{name}' has two \"shape\" fields", source);
-                    }
-                    shape = ReadIntegers(ref reader, name, "shape", source);
-                    break;
-                case "data_offsets":
-                    if (offsets is not null)
-                    {
-                        throw new WeightFileException($"tensor '{name}' has two \"data_offsets\" fields", source);
-                    }
-                    offsets = ReadIntegers(ref reader, name, "data_offsets", source);
-                    break;
-                default:
-                    // Unknown fields are ignored, as the reference implementation does.
-                    reader.Skip();
-                    break;
+                Next(ref reader);
+                if (dtype is not null)
+                {
+                    throw new WeightFileException($"tensor '{name}' has two \"dtype\" fields", source);
+                }
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new WeightFileException($"the dtype of tensor '{name}' is {Describe(reader.TokenType)}, not a string", source);
+                }
+                dtype = SafeTensorsDTypes.Match(ref reader) ?? throw new WeightFileException($"tensor '{name}' has unknown dtype '{reader.GetString()}'", source);
+            }
+            else if (reader.ValueTextEquals("shape"u8))
+            {
+                if (shape is not null)
+                {
+                    throw new WeightFileException($"tensor '{name}' has two \"shape\" fields", source);
+                }
+                ReadIntegers(ref reader, name, "shape", scratch, source);
+                shape = scratch.Count == 0 ? [] : scratch.ToArray();
+            }
+            else if (reader.ValueTextEquals("data_offsets"u8))
+            {
+                if (hasOffsets)
+                {
+                    throw new WeightFileException($"tensor '{name}' has two \"data_offsets\" fields", source);
+                }
+                ReadIntegers(ref reader, name, "data_offsets", scratch, source);
+                if (scratch.Count != 2)
+                {
+                    throw new WeightFileException($"the data_offsets of tensor '{name}' have {scratch.Count} values instead of [begin, end]", source);
+                }
+                hasOffsets = true;
+                begin = scratch[0];
+                end = scratch[1];
+            }
+            else
+            {
+                // Unknown fields are ignored, as the reference implementation does.
+                reader.Skip();
             }
         }
 
-        if (dtype is null || shape is null || offsets is null)
+        if (dtype is null || shape is null || !hasOffsets)
         {
             string missing = dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets";
             throw new WeightFileException($"tensor '{name}' has no \"{missing}\"", source);
         }
-        if (offsets.Count != 2)
+        SafeTensorsDTypes.TryGet(dtype, out int bits, out _);
+        if (SafeTensorsDTypes.TryGetByteLength(shape, bits, out long elements, out long bytes) is string problem)
         {
-            throw new WeightFileException($"the data_offsets of tensor '{name}' have {offsets.Count} values instead of [begin, end]", source);
-        }
-        long begin = offsets[0];
-        long end = offsets[1];
-        string shapeText = FormatShape(shape);
-        if (!SafeTensorsDTypes.TryGet(dtype, out int bits, out _))
-        {
-            throw new WeightFileException($"tensor '{name}' has unknown dtype '{dtype}'", source);
-        }
-        if (SafeTensorsDTypes.TryGetByteLength(shape.ToArray(), bits, out long elements, out long bytes) is string problem)
-        {
-            throw new WeightFileException($"tensor '{name}' of shape {shapeText} {problem}", source);
+            throw new WeightFileException($"tensor '{name}' of shape {FormatShape(shape)} {problem}", source);
         }
         if (end < begin)
         {
@@ -303,25 +309,26 @@ internal sealed class SafeTensorsHeader
         if (end - begin != bytes)
         {
             throw new WeightFileException(
-                $"tensor '{name}' of dtype {dtype} and shape {shapeText} needs {bytes} bytes, but its data_offsets [{begin}, {end}] span {end - begin}", source);
+                $"tensor '{name}' of dtype {dtype} and shape {FormatShape(shape)} needs {bytes} bytes, but its data_offsets [{begin}, {end}] span {end - begin}", source);
         }
-        return new SafeTensorsEntry(name, dtype, shape.ToArray(), begin, end, elements);
+        return new SafeTensorsEntry(index, name, dtype, shape, begin, end, elements);
     }
 
-    private static List<long> ReadIntegers(ref Utf8JsonReader reader, string name, string field, string? source)
+    /// <summary>Reads an array of non-negative integers into <paramref name="values"/> (cleared first).</summary>
+    private static void ReadIntegers(ref Utf8JsonReader reader, string name, string field, List<long> values, string? source)
     {
+        values.Clear();
         Next(ref reader);
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw new WeightFileException($"the {field} of tensor '{name}' is {Describe(reader.TokenType)}, not an array of integers", source);
         }
-        var values = new List<long>();
         while (true)
         {
             Next(ref reader);
             if (reader.TokenType == JsonTokenType.EndArray)
             {
-                return values;
+                return;
             }
             if (reader.TokenType != JsonTokenType.Number)
             {
@@ -337,7 +344,7 @@ internal sealed class SafeTensorsHeader
     }
 
     /// <summary>The tensors must tile the data section: sorted by offset, each begins where the previous one ends.</summary>
-    private static void CheckCoverage(List<SafeTensorsEntry> entries, long dataLength, string? source)
+    private static List<SafeTensorsEntry> CheckCoverage(List<SafeTensorsEntry> entries, long dataLength, string? source)
     {
         var ordered = new List<SafeTensorsEntry>(entries);
         ordered.Sort(static (a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
@@ -363,6 +370,7 @@ internal sealed class SafeTensorsHeader
             throw new WeightFileException(
                 $"the data section has {dataLength} bytes but the tensors cover only the first {position}; the tensors must cover the data contiguously", source);
         }
+        return ordered;
     }
 
     /// <summary>Formats a shape as PyTorch prints sizes: [3, 10].</summary>
