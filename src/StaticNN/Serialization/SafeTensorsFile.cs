@@ -39,7 +39,7 @@ namespace StaticNN.Serialization;
 /// in the reference's enum order) then by name (ordinal), so an all-F32 file is in name order; compact JSON with
 /// <c>__metadata__</c> first (omitted when empty, keys in ordinal order) and each entry's fields in the order dtype,
 /// shape, data_offsets; the header padded with spaces to a multiple of 8 bytes so the data is 8-byte aligned.
-/// <see cref="Write(string)"/> replaces the file atomically (temporary file, flush to disk, rename).
+/// <see cref="Write(string)"/> replaces the file atomically (temporary file, flush to disk, rename, flush of the folder).
 /// </para>
 /// </remarks>
 public sealed class SafeTensorsFile
@@ -143,9 +143,10 @@ public sealed class SafeTensorsFile
     }
 
     /// <summary>
-    /// Writes the file to <paramref name="path"/> atomically: to a temporary file in the same folder
-    /// (<c>.{name}.{guid}.tmp</c>), flushed to disk, then renamed over <paramref name="path"/>. A failure or a crash
-    /// leaves any previous file intact (after a crash the temporary file may remain).
+    /// Writes the file to <paramref name="path"/> atomically: to the temporary file <c>.{name}.tmp</c> in the same
+    /// folder, flushed to disk, renamed over <paramref name="path"/>, then the folder flushed (Linux, macOS, FreeBSD).
+    /// A failure or a crash leaves any previous file intact; after a crash the temporary file remains until the next
+    /// save to the same path reclaims it, so there is never more than one.
     /// </summary>
     /// <exception cref="ArgumentException">A metadata key or value is null or not valid UTF-16.</exception>
     /// <exception cref="IOException">The file cannot be written.</exception>

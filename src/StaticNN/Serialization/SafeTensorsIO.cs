@@ -197,10 +197,17 @@ internal static class SafeTensorsIO
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
     }
 
+    /// <summary>The temporary file a save of <paramref name="fileName"/> writes first: one well-known name per target.</summary>
+    public static string TemporaryName(string fileName) => $".{(fileName.Length > 100 ? fileName[..100] : fileName)}.tmp";
+
     /// <summary>
-    /// Replaces <paramref name="path"/> atomically: writes a temporary file <c>.{name}.{guid}.tmp</c> in the same folder,
-    /// flushes it to disk, then renames it over the target. If anything fails the temporary file is deleted and the
-    /// target is untouched; if the process dies mid-write the target is untouched and the temporary file may remain.
+    /// Replaces <paramref name="path"/> atomically: writes the temporary file <c>.{name}.tmp</c> in the same folder
+    /// (holding it exclusively), flushes it to disk, renames it over the target while still holding it, then flushes
+    /// the folder so the rename survives a power loss. If anything fails the temporary file is deleted and the target
+    /// is untouched. If the process dies mid-save, the target is untouched and the temporary file remains, but under
+    /// the one name per target that the next save reclaims, so killed saves never leave more than one file behind.
+    /// Only while another save of the same file is running (the name is taken) does a save fall back to a unique
+    /// name, <c>.{name}.{guid}.tmp</c>.
     /// </summary>
     public static void WriteAtomically(string path, long expectedLength, Action<Stream> write)
     {
@@ -212,31 +219,49 @@ internal static class SafeTensorsIO
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        string prefix = fileName.Length > 100 ? fileName.Substring(0, 100) : fileName;
-        string temporary = Path.Combine(directory, $".{prefix}.{Guid.NewGuid():N}.tmp");
+        string temporary = Path.Combine(directory, TemporaryName(fileName));
+        FileStream stream;
         try
         {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                BufferSize = 1 << 16,
-                PreallocationSize = expectedLength,
-            };
-            using (var stream = new FileStream(temporary, options))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, fullPath, overwrite: true);
+            // Create truncates a leftover of a killed save, but only after the exclusive lock is held, so a running
+            // save's file is never truncated (Unix: flock; Windows: sharing mode).
+            stream = new FileStream(temporary, Options(FileMode.Create, expectedLength));
         }
-        catch
+        catch (IOException) when (File.Exists(temporary))
         {
-            TryDelete(temporary);
-            throw;
+            temporary = Path.Combine(directory, $".{TemporaryName(fileName)[1..^4]}.{Guid.NewGuid():N}.tmp");
+            stream = new FileStream(temporary, Options(FileMode.CreateNew, expectedLength));
         }
+        bool renamed = false;
+        try
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+            // Renamed while still open and locked: no other save can truncate it between the flush and the rename.
+            File.Move(temporary, fullPath, overwrite: true);
+            renamed = true;
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                TryDelete(temporary); // before closing it, so that it is still ours
+            }
+            stream.Dispose();
+        }
+        _ = DirectorySync.Flush(directory);
     }
+
+    private static FileStreamOptions Options(FileMode mode, long expectedLength) => new()
+    {
+        Mode = mode,
+        Access = FileAccess.Write,
+        // Windows: Delete sharing lets this handle's own rename through and still keeps every other writer out.
+        // Unix: None is an exclusive flock, which other saves honour.
+        Share = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None,
+        BufferSize = 1 << 16,
+        PreallocationSize = expectedLength,
+    };
 
     private static void TryDelete(string path)
     {

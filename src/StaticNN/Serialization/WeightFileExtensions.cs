@@ -36,10 +36,12 @@ namespace StaticNN;
 /// <para>
 /// <b>Saving</b> writes the layout of <c>safetensors.torch.save_file</c> (tensors in name order, header padded to 8
 /// bytes) with the given metadata as <c>__metadata__</c> (omitted when null or empty). <see cref="Save{T}(T, string, IReadOnlyDictionary{string, string})"/>
-/// replaces the file atomically: it writes <c>.{name}.{guid}.tmp</c> in the same folder, flushes it to disk, then
-/// renames it over the target, so a crash or a failure mid-save leaves the previous file intact. A temporary file is
-/// deleted when saving fails with an exception, but one left behind by a killed process is not cleaned up. The new file
-/// gets default permissions (those of the old file are not copied).
+/// replaces the file atomically: it writes <c>.{name}.tmp</c> in the same folder, flushes it to disk, renames it over
+/// the target and flushes the folder (Linux, macOS, FreeBSD), so a crash, a power loss or a failure mid-save leaves
+/// the previous file intact. A temporary file is deleted when saving fails with an exception; one left behind by a
+/// killed process keeps that one name per target and is reclaimed by the next save, so leftovers never pile up
+/// (only a save that finds another save of the same file running uses a unique <c>.{name}.{guid}.tmp</c>). The new
+/// file gets default permissions (those of the old file are not copied).
 /// </para>
 /// </remarks>
 public static class WeightFileExtensions
