@@ -125,7 +125,7 @@ internal static class SafeTensorsIO
     /// <summary>Reads little-endian IEEE 754 floats; a short read is a <see cref="WeightFileException"/>.</summary>
     public static void ReadSingles(Stream stream, Span<float> destination, string tensorName, string? source)
     {
-        SafeTensorsHeader.ReadExactly(stream, MemoryMarshal.AsBytes(destination), $"the data of tensor '{tensorName}'", source);
+        SafeTensorsHeader.ReadTensorData(stream, MemoryMarshal.AsBytes(destination), tensorName, source);
         if (!BitConverter.IsLittleEndian)
         {
             Span<int> bits = MemoryMarshal.Cast<float, int>(destination);
@@ -140,7 +140,7 @@ internal static class SafeTensorsIO
         while (length > 0)
         {
             int chunk = (int)Math.Min(length, buffer.Length);
-            SafeTensorsHeader.ReadExactly(stream, buffer.Slice(0, chunk), $"the data of tensor '{tensorName}'", source);
+            SafeTensorsHeader.ReadTensorData(stream, buffer.Slice(0, chunk), tensorName, source);
             length -= chunk;
         }
     }

@@ -153,7 +153,7 @@ internal static class WeightFileBinding
     {
         const int Shown = 8;
         List<string> list = names.ToList();
-        string shown = string.Join(", ", list.Take(Shown));
+        string shown = string.Join(", ", list.Take(Shown).Select(SafeTensorsHeader.Clip));
         return list.Count > Shown ? $"{shown} and {list.Count - Shown} more" : shown;
     }
 }
