@@ -48,6 +48,31 @@ public sealed class CsvHostileInputTests(ITestOutputHelper output)
         outcome.ShouldAllocateAtMost(BytesPerCharacter, text.Length, Slack);
     }
 
+    [Theory]
+    [InlineData(2_500_000)] // OutOfMemoryException before the fix: 256 reserved rows of 2.5 million floats
+    [InlineData(8_400_000)] // ArgumentOutOfRangeException from Array.Resize before the fix: 256 x 8.4 million overflows int
+    public void OneRowOfMillionsOfColumns_LoadsWithinTheBound(int columns)
+    {
+        // "1,1,...,1,a\n": two characters per column, so 8.4 million columns are 16.8 MB of text.
+        string text = string.Create(2 * columns, 0, static (chars, _) =>
+        {
+            for (int i = 0; i < chars.Length; i += 2)
+            {
+                chars[i] = '1';
+                chars[i + 1] = ',';
+            }
+            chars[^2] = 'a';
+            chars[^1] = '\n';
+        });
+
+        LoadOutcome<Dataset> outcome = Load(text, new CsvOptions { HasHeader = false });
+
+        outcome.Error.ShouldBeNull();
+        outcome.Result!.FeatureSize.ShouldBe(columns - 1);
+        outcome.Result.Count.ShouldBe(1);
+        outcome.ShouldAllocateAtMost(BytesPerCharacter, text.Length, Slack);
+    }
+
     [Fact]
     public void HeaderOfAMillionEmptyNames_IsNotKeptPerColumn()
     {
