@@ -49,12 +49,16 @@ public sealed class CsvFuzzTests(ITestOutputHelper output) : IDisposable
     private static readonly Gen<(int Rows, int Columns, bool Crlf, bool Quote, int Seed)> Shape =
         Gen.Select(Gen.Int[1, 12], Gen.Int[2, 6], Gen.Bool, Gen.Bool, Gen.Int[0, 1000]);
 
-    private static readonly Gen<Case> Cases = Gen.Select(Options, Shape, Mutations.Some, Gen.Int[0, 9], (options, shape, mutations, file) =>
+    /// <summary>The valid input before the edits: its options, its shape and whether it is read from a file.</summary>
+    private static readonly Gen<(CsvOptions Options, (int Rows, int Columns, bool Crlf, bool Quote, int Seed) Shape, int File)> Bases = Gen.Select(Options, Shape, Gen.Int[0, 9]);
+
+    private static Case Build((CsvOptions Options, (int Rows, int Columns, bool Crlf, bool Quote, int Seed) Shape, int File) basis, Mutation[] mutations)
     {
+        (CsvOptions options, (int Rows, int Columns, bool Crlf, bool Quote, int Seed) shape, int file) = basis;
         string valid = Valid(options, shape.Rows, shape.Columns, shape.Crlf, shape.Quote, shape.Seed);
         var text = new string(Mutations.Apply(valid, mutations, Tokens, Special).ToArray());
         return new Case(text, options, file == 0, $"{shape} {Mutations.Describe(mutations)}");
-    });
+    }
 
     private static string Valid(CsvOptions options, int rows, int columns, bool crlf, bool quote, int seed)
     {
@@ -141,7 +145,7 @@ public sealed class CsvFuzzTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void MutatedCsv_MeetsTheLoaderContract()
     {
-        Dictionary<string, int> outcomes = Mutations.Run(Cases, Check, c => c.Text.Length, _stats, output,
+        Dictionary<string, int> outcomes = Mutations.Run(Bases, Build, Check, c => c.Text.Length, _stats, output,
             c => $"{c.Description} options {c.Options} text {(c.Text.Length > 300 ? c.Text[..300] + "..." : c.Text)}");
 
         Mutations.ShouldBeVaried(outcomes, distinctOutcomes: 8);

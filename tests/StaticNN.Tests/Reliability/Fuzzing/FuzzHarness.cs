@@ -20,10 +20,9 @@ internal readonly record struct Mutation(int Kind, int Position, int Length, int
 }
 
 /// <summary>
-/// Mutation-based inputs for the loaders, run deterministically and shrunk with CsCheck: case <c>i</c> is generated
-/// from the PCG stream <c>i</c> of a fixed seed, so every run checks the same cases; a failure is handed to
-/// <see cref="Check.Sample{T}(Gen{T}, Action{T}, Action{string}, string, long, int, int, Func{T, string}, ISampleLogger)"/>
-/// with the failing case's seed, which shrinks it to a smaller failing input and reports both.
+/// Mutation-based inputs for the loaders, generated with CsCheck and run deterministically: case <c>i</c> is generated
+/// from the PCG stream <c>i</c> of a fixed seed, so every run checks the same cases; a failure is shrunk by CsCheck
+/// (<see cref="Run"/>) and reported with the smaller failing input.
 /// </summary>
 internal static class Mutations
 {
@@ -46,6 +45,10 @@ internal static class Mutations
     public static readonly Gen<Mutation> One = Gen.Select(Gen.Int[0, Names.Length - 1], Gen.Int[0, 1_000_000], Gen.Int[1, 64], Gen.Int[0, int.MaxValue],
         (kind, position, length, value) => new Mutation(kind, position, length, value));
 
+    /// <summary>A repeat edit inserts its stretch 1 + Value % RepeatCounts times.</summary>
+    public const int RepeatCounts = 2000;
+
+    /// <summary>1 to 4 edits (<see cref="Near"/> relies on at most 4).</summary>
     public static readonly Gen<Mutation[]> Some = One.Array[1, 4];
 
     /// <summary>
@@ -86,7 +89,7 @@ internal static class Mutations
                 {
                     // Repeat a stretch many times: long lines, many lines, many entries, long quoted fields.
                     int length = Math.Min(m.Length * 4, data.Count - at);
-                    int times = 1 + m.Value % 2000;
+                    int times = 1 + m.Value % RepeatCounts;
                     List<T> stretch = data.GetRange(at, length);
                     for (int t = 0; t < times && data.Count + length <= MaxLength; t++)
                     {
@@ -112,22 +115,25 @@ internal static class Mutations
     public static TimeSpan TimeBudget(long inputBytes) => TimeSpan.FromMilliseconds(500 + inputBytes / 500.0);
 
     /// <summary>
-    /// Checks <see cref="Iterations"/> cases deterministically; on a failure, shrinks it with CsCheck and fails with
-    /// both. <paramref name="check"/> returns the outcome's kind ("loaded" or the error's reason without its numbers and
-    /// names) and records what it measured in <paramref name="stats"/>; <paramref name="inputBytes"/> gives the bytes a
-    /// case reads, for its time budget. The tally and the figures are printed; the tally is returned, so a test can
-    /// require that both outcomes are common.
+    /// Checks <see cref="Iterations"/> cases deterministically: case <c>i</c> is a valid input drawn from
+    /// <paramref name="bases"/> and 1 to 4 edits, built by <paramref name="build"/>. <paramref name="check"/> returns
+    /// the outcome's kind ("loaded" or the error's reason without its numbers and names) and records what it measured in
+    /// <paramref name="stats"/>; <paramref name="inputBytes"/> gives the bytes a case reads, for its time budget. On a
+    /// failure, CsCheck shrinks it (<see cref="Shrink"/>) and the test fails with both inputs. The tally and the figures
+    /// are printed; the tally is returned, so a test can require that both outcomes are common.
     /// </summary>
-    public static Dictionary<string, int> Run<T>(Gen<T> gen, Func<T, string> check, Func<T, long> inputBytes, FuzzStats stats, ITestOutputHelper output, Func<T, string> describe)
+    public static Dictionary<string, int> Run<TBase, T>(Gen<TBase> bases, Func<TBase, Mutation[], T> build, Func<T, string> check, Func<T, long> inputBytes,
+        FuzzStats stats, ITestOutputHelper output, Func<T, string> describe)
     {
+        Gen<(TBase Base, Mutation[] Mutations)> gen = Gen.Select(bases, Some);
         long iterations = Iterations;
         var outcomes = new Dictionary<string, int>();
         var started = Stopwatch.StartNew();
         for (long i = 0; i < iterations; i++)
         {
             var pcg = new PCG((uint)i, Seed);
-            string seed = pcg.ToString();
-            T value = gen.Generate(pcg, null!, out _);
+            (TBase basis, Mutation[] mutations) = gen.Generate(pcg, null!, out _);
+            T value = build(basis, mutations);
             string outcome;
             try
             {
@@ -135,23 +141,57 @@ internal static class Mutations
             }
             catch (Exception failure)
             {
-                string shrunk = "CsCheck found no smaller failing case";
-                try
-                {
-                    gen.Sample(v => { Timed(v, check, inputBytes, stats: null); }, seed: seed, iter: 2000, threads: 1, print: describe);
-                }
-                catch (Exception smaller)
-                {
-                    shrunk = smaller.Message;
-                }
-                throw new Xunit.Sdk.XunitException(
-                    $"case {i} (CsCheck seed {seed}) breaks the loader contract: {failure.Message}{Environment.NewLine}input: {describe(value)}{Environment.NewLine}shrunk: {shrunk}");
+                string shrunk = failure is TimeoutException
+                    ? "not shrunk (each attempt would take the time budget twice)"
+                    : Shrink(basis, mutations, build, check, inputBytes, describe);
+                throw new Xunit.Sdk.XunitException(string.Create(CultureInfo.InvariantCulture,
+                    $"case {i} (PCG stream {i} of seed {Seed}) breaks the loader contract: {failure.Message}{Environment.NewLine}input ({inputBytes(value):N0} bytes): {describe(value)}{Environment.NewLine}shrunk by CsCheck: {shrunk}"));
             }
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{iterations} cases (seed {Seed}) in {started.Elapsed.TotalSeconds:F1} s; {stats}"));
         output.WriteLine("outcomes: " + string.Join(", ", outcomes.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
         return outcomes;
+    }
+
+    /// <summary>Cases CsCheck tries when it shrinks a failure.</summary>
+    public const int ShrinkIterations = 3000;
+
+    /// <summary>
+    /// Shrinks a failing case with CsCheck: <see cref="Near"/> generates cases of the same valid input with a subset of
+    /// the failing edits, each shorter and repeated fewer times, so many of them still fail; their CsCheck size is the
+    /// bytes they read (<see cref="SizedByInput{T}"/>), so
+    /// <see cref="Check.Sample{T}(Gen{T}, Action{T}, Action{string}, string, long, int, int, Func{T, string}, ISampleLogger)"/>
+    /// keeps the shortest failing input it finds and reports it with its CsCheck seed. Returns that report.
+    /// </summary>
+    private static string Shrink<TBase, T>(TBase basis, Mutation[] failing, Func<TBase, Mutation[], T> build, Func<T, string> check, Func<T, long> inputBytes, Func<T, string> describe)
+    {
+        try
+        {
+            new SizedByInput<T>(Near(failing).Select(mutations => build(basis, mutations)), inputBytes).Sample(v => { Timed(v, check, inputBytes, stats: null); },
+                iter: ShrinkIterations, threads: 1, print: v => string.Create(CultureInfo.InvariantCulture, $"({inputBytes(v):N0} bytes) {describe(v)}"));
+        }
+        catch (Exception smaller)
+        {
+            return smaller.Message;
+        }
+        return $"no failing case among {ShrinkIterations} near it";
+    }
+
+    /// <summary>
+    /// Non-empty subsets of <paramref name="failing"/> (at most 4 edits), each edit's length drawn between 1 and its own
+    /// and a repeat's count between 1 and its own; positions, tokens and bits stay as they were, so the edits keep
+    /// hitting the same places with the same bytes.
+    /// </summary>
+    public static Gen<Mutation[]> Near(Mutation[] failing)
+    {
+        const int Repeat = 4;
+        Gen<Mutation?> Slot(int k) => k < failing.Length
+            ? Gen.Select(Gen.Int[1, failing[k].Length], failing[k].Kind == Repeat ? Gen.Int[0, failing[k].Value % RepeatCounts] : Gen.Const(failing[k].Value),
+                (length, value) => (Mutation?)(failing[k] with { Length = length, Value = value }))
+            : Gen.Const((Mutation?)null);
+        return Gen.Select(Gen.Int[1, (1 << failing.Length) - 1], Slot(0), Slot(1), Slot(2), Slot(3), (keep, a, b, c, d) =>
+            new[] { a, b, c, d }.Where((m, k) => m is not null && (keep & (1 << k)) != 0).Select(m => m!.Value).ToArray());
     }
 
     /// <summary>Runs one case within its <see cref="TimeBudget"/> (a second run when the first is over it).</summary>
@@ -200,6 +240,17 @@ internal static class Mutations
         .Where(w => !w.Any(char.IsAsciiDigit) && !w.Contains('\'', StringComparison.Ordinal) && !w.Contains('/', StringComparison.Ordinal) && !w.Contains('(', StringComparison.Ordinal)).Take(6));
 
     public static string Describe(Mutation[] mutations) => string.Join(" ", mutations.Select(m => m.ToString()));
+}
+
+/// <summary>A generator whose CsCheck size is the bytes its input reads, so that shrinking keeps the shortest failing input.</summary>
+internal sealed class SizedByInput<T>(Gen<T> inner, Func<T, long> inputBytes) : Gen<T>
+{
+    public override T Generate(PCG pcg, Size? min, out Size size)
+    {
+        T value = inner.Generate(pcg, null, out _);
+        size = new Size((ulong)inputBytes(value));
+        return value;
+    }
 }
 
 /// <summary>What a fuzz test measured over its cases, printed with its tally (the README's figures come from these lines).</summary>

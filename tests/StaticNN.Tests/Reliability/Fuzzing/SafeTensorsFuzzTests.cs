@@ -79,19 +79,22 @@ public sealed class SafeTensorsFuzzTests(ITestOutputHelper output)
         DataOnly,
     }
 
+    /// <summary>The valid input before the edits: which file (0-11 the Iris network's, 12-20 assorted tensors), stream kind (0 forward-only, else seekable) and part edited.</summary>
+    private static readonly Gen<(int Basis, int Stream, int Part)> Bases = Gen.Select(Gen.Int[0, 20], Gen.Int[0, 9], Gen.Int[0, 4]);
+
     /// <summary>Two cases in five edit the whole file, two the header only and one the data only.</summary>
-    private static readonly Gen<Case> Cases = Gen.Select(Gen.Int[0, 20], Mutations.Some, Gen.Int[0, 9], Gen.Int[0, 4], (basis, mutations, stream, part) =>
+    private static Case Build((int Basis, int Stream, int Part) basis, Mutation[] mutations)
     {
-        byte[] valid = basis < 12 ? Iris : Assorted(basis);
-        Part edited = part switch { < 2 => Part.WholeFile, < 4 => Part.HeaderOnly, _ => Part.DataOnly };
+        byte[] valid = basis.Basis < 12 ? Iris : Assorted(basis.Basis);
+        Part edited = basis.Part switch { < 2 => Part.WholeFile, < 4 => Part.HeaderOnly, _ => Part.DataOnly };
         byte[] file = edited switch
         {
             Part.WholeFile => [.. Mutations.Apply(valid, mutations, Tokens, Special)],
             Part.HeaderOnly => EditHeaderOnly(valid, mutations),
             _ => EditDataOnly(valid, mutations),
         };
-        return new Case(file, stream != 0, $"{(basis < 12 ? "iris" : $"assorted {basis}")} {edited} {Mutations.Describe(mutations)}");
-    });
+        return new Case(file, basis.Stream != 0, $"{(basis.Basis < 12 ? "iris" : $"assorted {basis.Basis}")} {edited} {Mutations.Describe(mutations)}");
+    }
 
     /// <summary>Applies the edits to the data section alone (bit flips and overwrites keep its length); the header is kept.</summary>
     private static byte[] EditDataOnly(byte[] valid, Mutation[] mutations)
@@ -210,7 +213,7 @@ public sealed class SafeTensorsFuzzTests(ITestOutputHelper output)
     [Fact]
     public void MutatedSafeTensors_MeetTheLoaderContract()
     {
-        Dictionary<string, int> outcomes = Mutations.Run(Cases, Check, c => c.File.Length, _stats, output, c => $"{c.Description} ({c.File.Length} bytes, {(c.Seekable ? "seekable" : "forward-only")})");
+        Dictionary<string, int> outcomes = Mutations.Run(Bases, Build, Check, c => c.File.Length, _stats, output, c => $"{c.Description} ({c.File.Length} bytes, {(c.Seekable ? "seekable" : "forward-only")})");
 
         Mutations.ShouldBeVaried(outcomes, distinctOutcomes: 8);
     }
