@@ -173,11 +173,20 @@ public static class Program
         {
             return input.Length;
         }
+        return Decode(file, new byte[1 << 16]) ?? Decode(file, new byte[1]) ?? 0;
+    }
+
+    /// <summary>
+    /// The bytes decoded with reads of <paramref name="buffer"/>'s size, or null when the data turns out corrupt and the
+    /// buffer is larger than a byte: a Read that runs into corrupt data throws away what it decoded in the same call, so
+    /// only one byte at a time counts all that a loader reading a small header first can have received.
+    /// </summary>
+    private static long? Decode(byte[] file, byte[] buffer)
+    {
         long total = 0;
-        var buffer = new byte[1]; // one byte at a time: a Read that runs into corrupt data throws away what it decoded in the same call
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(input), CompressionMode.Decompress);
+            using var gzip = new GZipStream(new MemoryStream(file), CompressionMode.Decompress);
             int n;
             while ((n = gzip.Read(buffer)) > 0)
             {
@@ -186,6 +195,7 @@ public static class Program
         }
         catch (InvalidDataException)
         {
+            return buffer.Length == 1 ? total : null;
         }
         return total;
     }

@@ -5,11 +5,12 @@ using System.IO.Compression;
 using StaticNN.Data;
 using StaticNN.Tests.Infrastructure;
 using StaticNN.Tests.Serialization;
+using Xunit.Abstractions;
 
 namespace StaticNN.Tests.Reliability;
 
 /// <summary>The IDX inputs of issue 18 that overflowed or exhausted memory, each a regression test of the loader contract.</summary>
-public sealed class IdxHostileInputTests : IDisposable
+public sealed class IdxHostileInputTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -43,6 +44,10 @@ public sealed class IdxHostileInputTests : IDisposable
         return output.ToArray();
     }
 
+    /// <summary>Prints the allocation per byte of data the loader read (the README's figures come from these lines).</summary>
+    private void Report<T>(LoadOutcome<T> outcome, long inputBytes) =>
+        output.WriteLine($"{inputBytes:N0} bytes read: allocated {outcome.Allocated:N0} ({(double)outcome.Allocated / inputBytes:F2} per byte); {outcome.Error?.Message ?? "loaded"}");
+
     private string Write(string name, byte[] bytes)
     {
         string path = _folder.File(name);
@@ -60,6 +65,7 @@ public sealed class IdxHostileInputTests : IDisposable
         InvalidDataException error = outcome.ShouldFailWith<InvalidDataException, float[]>();
         error.Message.ShouldBe(
             $"IDX image file '{path}': the header gives 20 images of 2147483647x2147483647 = 92233720282648412180 pixels, more than one array can hold ({Array.MaxLength}); the header is corrupt or the file is not an IDX image file.");
+        Report(outcome, 16);
         outcome.ShouldAllocateAtMost(perByte: 4, inputBytes: 16);
     }
 
@@ -96,6 +102,7 @@ public sealed class IdxHostileInputTests : IDisposable
 
         outcome.ShouldFailWith<InvalidDataException, int[]>().Message.ShouldBe(
             $"IDX label file '{path}' is truncated: the header promises 100000000 labels but the data ends after 16 labels.");
+        Report(outcome, 8 + 16);
         outcome.ShouldAllocateAtMost(perByte: 2, inputBytes: 8 + 16); // it allocated 400 MB before the fix
     }
 
@@ -107,6 +114,7 @@ public sealed class IdxHostileInputTests : IDisposable
         LoadOutcome<int[]> outcome = LoaderContract.Run(() => IdxLoader.ReadLabels(path));
 
         outcome.ShouldFailWith<InvalidDataException, int[]>().Message.ShouldContain("ends after 100 labels");
+        Report(outcome, 108);
         outcome.ShouldAllocateAtMost(perByte: 2, inputBytes: 108);
     }
 
@@ -120,6 +128,7 @@ public sealed class IdxHostileInputTests : IDisposable
 
         outcome.ShouldFailWith<InvalidDataException, float[]>().Message.ShouldBe(
             $"IDX image file '{path}' is truncated: the header promises 1000000 images of 28x28 but the data ends after 2352 pixel bytes.");
+        Report(outcome, 16 + 3 * 784);
         outcome.ShouldAllocateAtMost(perByte: 2, inputBytes: 16 + 3 * 784);
     }
 
@@ -133,6 +142,7 @@ public sealed class IdxHostileInputTests : IDisposable
         LoadOutcome<float[]> outcome = LoaderContract.Run(() => IdxLoader.ReadImages(path, out _, out _, out _));
 
         outcome.ShouldFailWith<InvalidDataException, float[]>().Message.ShouldContain($"ends after {Arrived} pixel bytes");
+        Report(outcome, 16 + Arrived);
         outcome.ShouldAllocateAtMost(perByte: 2, inputBytes: 16 + Arrived);
     }
 
@@ -146,6 +156,7 @@ public sealed class IdxHostileInputTests : IDisposable
 
         outcome.Error.ShouldBeNull();
         outcome.Result!.Length.ShouldBe(Pixels);
+        Report(outcome, 16 + Pixels);
         outcome.ShouldAllocateAtMost(perByte: 5, inputBytes: 16 + Pixels);
     }
 
@@ -158,6 +169,7 @@ public sealed class IdxHostileInputTests : IDisposable
         LoadOutcome<float[]> outcome = LoaderContract.Run(() => IdxLoader.ReadImages(path, out _, out _, out _));
 
         outcome.Error.ShouldBeNull();
+        Report(outcome, 16 + Pixels);
         outcome.ShouldAllocateAtMost(perByte: 4, inputBytes: 16 + Pixels);
     }
 }

@@ -3,6 +3,7 @@ using StaticNN.Data;
 using StaticNN.Optimizers;
 using StaticNN.Tests.Training;
 using StaticNN.Training;
+using Xunit.Abstractions;
 
 namespace StaticNN.Tests.Reliability;
 
@@ -10,7 +11,7 @@ namespace StaticNN.Tests.Reliability;
 /// Issue 18, item 5: the training and evaluation buffers were sized by the batch size, not by the data. A batch size
 /// beyond the sample count now costs what one batch of all the samples costs, and gives the same result.
 /// </summary>
-public sealed class TrainingBufferSizeTests
+public sealed class TrainingBufferSizeTests(ITestOutputHelper output)
 {
     private static readonly Dataset Data = FitTests.Blobs(150, seed: 5);
 
@@ -35,6 +36,7 @@ public sealed class TrainingBufferSizeTests
 
         (float[] weights, long allocated) = Fit(batchSize);
 
+        output.WriteLine($"BatchSize {batchSize}: Fit allocated {allocated:N0} bytes; BatchSize 150: {allocatedForOneFullBatch:N0}");
         weights.ShouldBe(expected);
         allocated.ShouldBeLessThanOrEqualTo(allocatedForOneFullBatch + 16 * 1024, $"BatchSize {batchSize} allocated {allocated:N0} bytes, BatchSize 150 {allocatedForOneFullBatch:N0}");
     }
@@ -48,7 +50,9 @@ public sealed class TrainingBufferSizeTests
 
         EvaluationResult result = net.Evaluate(Data, batchSize: 200_000_000);
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBeLessThan(1 << 20);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"Evaluate(batchSize: 200,000,000) allocated {allocated:N0} bytes");
+        allocated.ShouldBeLessThan(1 << 20);
         result.Count.ShouldBe(150);
         result.Loss.ShouldBe(expected.Loss, tolerance: 1e-6f);
         result.Accuracy.ShouldBe(expected.Accuracy);
