@@ -27,7 +27,7 @@ public sealed class CsvFormatException : FormatException
     /// <summary>1-based column number, or null when the problem is not tied to one column.</summary>
     public int? ColumnNumber { get; }
 
-    /// <summary>The column's header name, when the file has a header.</summary>
+    /// <summary>The column's header name, when the file has a header (the message quotes at most its first 40 characters).</summary>
     public string? ColumnName { get; }
 
     /// <summary>What is wrong, without the location.</summary>
@@ -36,12 +36,18 @@ public sealed class CsvFormatException : FormatException
     /// <summary>The file being read, or null when reading from a <see cref="System.IO.TextReader"/>.</summary>
     public string? FilePath { get; }
 
+    /// <summary>At most <see cref="QuotedLength"/> characters of a header name in the message (<see cref="ColumnName"/> keeps all of it).</summary>
+    internal static string Clip(string text) => text.Length <= QuotedLength ? text : string.Concat(text.AsSpan(0, QuotedLength), "...");
+
+    /// <summary>The most characters of a name or value from the file that a message quotes.</summary>
+    internal const int QuotedLength = 40;
+
     private static string Format(int lineNumber, int? columnNumber, string? columnName, string reason, string? filePath)
     {
         string where = $"Line {lineNumber}";
         if (columnNumber is int column)
         {
-            where += columnName is null ? $", column {column}" : $", column {column} ('{columnName}')";
+            where += columnName is null ? $", column {column}" : $", column {column} ('{Clip(columnName)}')";
         }
         if (filePath is not null)
         {

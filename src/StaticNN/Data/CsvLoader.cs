@@ -643,7 +643,7 @@ public static class CsvLoader
             for (int c = 0; c < Math.Min(columns, ShownColumnNames); c++)
             {
                 i = NextField(_header, i, out FieldRange range);
-                names.Add(HeaderName(range).ToString());
+                names.Add(Clip(HeaderName(range)));
             }
             string shown = string.Join(", ", names);
             return columns > ShownColumnNames ? $"{shown} and {columns - ShownColumnNames} more" : shown;
@@ -653,7 +653,7 @@ public static class CsvLoader
 
         private CsvFormatException Error(int line, int column, string? name, string reason) => new(line, column, name, reason, _path);
 
-        private static string Clip(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "...");
+        private static string Clip(ReadOnlySpan<char> text) => text.Length <= CsvFormatException.QuotedLength ? text.ToString() : string.Concat(text[..CsvFormatException.QuotedLength], "...");
 
         /// <summary>Sorts the discovered names (numerically when all are integers, else ordinally) and renumbers <paramref name="labels"/>.</summary>
         private static string[] SortClasses(string[] names, int[] labels)

@@ -157,6 +157,21 @@ public sealed class CsvHostileInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HeaderNamesOfAMillionCharacters_AreQuotedClippedInTheMessage()
+    {
+        string name = new('n', 1_000_000);
+        string badValue = $"{name},y\nabc,a\n";
+        string noSuchColumn = $"{name},y\n1,a\n";
+
+        CsvFormatException value = Load(badValue).ShouldFailWith<CsvFormatException, Dataset>();
+        CsvFormatException missing = Load(noSuchColumn, new CsvOptions { LabelColumn = "label" }).ShouldFailWith<CsvFormatException, Dataset>();
+
+        value.Message.ShouldBe($"Line 2, column 1 ('{name[..40]}...'): 'abc' is not a number (expected invariant-culture digits with '.' as the decimal point).");
+        value.ColumnName.ShouldBe(name); // the property keeps the whole name
+        missing.Message.ShouldBe($"Line 1: the header has no column named 'label' (columns: {name[..40]}..., y).");
+    }
+
+    [Fact]
     public void MoreDistinctLabelsThanMaxClassCount_ThrowNamingTheOptionAndTheFix()
     {
         var text = new StringBuilder("x,id\n");
