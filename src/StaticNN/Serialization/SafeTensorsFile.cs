@@ -33,8 +33,9 @@ namespace StaticNN.Serialization;
 /// metadata key), so <see cref="Read(string)"/> allocates at most 12 bytes per byte of the file plus 1 MB (the worst
 /// case known, metadata of 300,000 3-character keys with 1-character values: 10.2 bytes per byte; a header of a
 /// million empty tensors: 6.1); a non-seekable stream is first copied to memory, which adds at most 4 bytes per
-/// byte. A message quotes at most 64 characters of any name or value from the file. Checked by
-/// <c>tests/StaticNN.Tests/Reliability</c> (<c>SafeTensorsHostileInputTests</c>, <c>SafeTensorsFuzzTests</c>).
+/// byte. A message quotes at most 64 characters of any name or value from the file. It never hangs. Checked by
+/// <c>tests/StaticNN.Tests/Reliability</c> (<c>SafeTensorsHostileInputTests</c>; <c>SafeTensorsFuzzTests</c>, 5,000
+/// mutated files per run, read from seekable and forward-only streams).
 /// </para>
 /// <para>
 /// <b>Writing</b> produces the reference implementation's layout: tensors ordered by dtype (widest alignment first,

@@ -15,7 +15,7 @@ namespace StaticNN.Tests.Reliability.Fuzzing;
 /// <summary>
 /// Mutated safetensors files: loading into a network either succeeds or throws <see cref="WeightFileException"/>
 /// and leaves the network exactly as it was; <see cref="SafeTensorsFile.Read(Stream)"/> returns a file or throws
-/// <see cref="WeightFileException"/>; both allocate at most 8 bytes per byte plus 1 MB (12 from a non-seekable stream,
+/// <see cref="WeightFileException"/>; both allocate at most 12 bytes per byte plus 1 MB (16 from a non-seekable stream,
 /// which is copied first). A failure's reason is short (names and values are quoted clipped), a load that succeeds
 /// gives the network exactly the values <see cref="SafeTensorsFile.Read(Stream)"/> finds in the file, and a case
 /// finishes within <see cref="Mutations.TimeBudget"/>.
