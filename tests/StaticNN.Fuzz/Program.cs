@@ -173,7 +173,7 @@ public static class Program
         {
             return input.Length;
         }
-        return Decode(file, new byte[1 << 16]) ?? Decode(file, new byte[1]) ?? 0;
+        return Decode(input, new byte[1 << 16]) ?? Decode(input, new byte[1]) ?? 0;
     }
 
     /// <summary>
