@@ -95,29 +95,36 @@ public static class Program
     {
         string path = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"staticnn-fuzz-{Environment.ProcessId}.idx"));
         File.WriteAllBytes(path, input);
-        long decoded = Decoded(input);
-        int perByte = decoded == input.Length ? 4 : 5;
-        Bounded("IdxLoader.ReadImages", decoded, perByte, slack: 1 << 20, () =>
+        try
         {
-            try
+            long decoded = Decoded(input);
+            int perByte = decoded == input.Length ? 4 : 5;
+            Bounded("IdxLoader.ReadImages", decoded, perByte, slack: 1 << 20, () =>
             {
-                float[] pixels = IdxLoader.ReadImages(path, out int count, out int rows, out int columns);
-                Require(pixels.Length == (long)count * rows * columns, "the pixels do not match the header");
-            }
-            catch (InvalidDataException)
+                try
+                {
+                    float[] pixels = IdxLoader.ReadImages(path, out int count, out int rows, out int columns);
+                    Require(pixels.Length == (long)count * rows * columns, "the pixels do not match the header");
+                }
+                catch (InvalidDataException)
+                {
+                }
+            });
+            Bounded("IdxLoader.ReadLabels", decoded, perByte, slack: 1 << 20, () =>
             {
-            }
-        });
-        Bounded("IdxLoader.ReadLabels", decoded, perByte, slack: 1 << 20, () =>
+                try
+                {
+                    IdxLoader.ReadLabels(path);
+                }
+                catch (InvalidDataException)
+                {
+                }
+            });
+        }
+        finally
         {
-            try
-            {
-                IdxLoader.ReadLabels(path);
-            }
-            catch (InvalidDataException)
-            {
-            }
-        });
+            File.Delete(path); // after each input, so none is left behind
+        }
     }
 
     /// <summary>Read and load into a network: the file or <see cref="WeightFileException"/> with the network unchanged, within 12 bytes per byte plus 1 MB.</summary>
