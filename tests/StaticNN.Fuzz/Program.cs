@@ -8,6 +8,7 @@ using System.Text;
 using SharpFuzz;
 using StaticNN.Data;
 using StaticNN.Serialization;
+using StaticNN.Tests.Reliability.Fuzzing;
 
 namespace StaticNN.Fuzz;
 
@@ -97,7 +98,7 @@ public static class Program
         File.WriteAllBytes(path, input);
         try
         {
-            long decoded = Decoded(input);
+            long decoded = GzipDecodedLength.Of(input);
             int perByte = decoded == input.Length ? 4 : 5;
             Bounded("IdxLoader.ReadImages", decoded, perByte, slack: 1 << 20, () =>
             {
@@ -171,40 +172,6 @@ public static class Program
         {
             throw new ContractViolationException(problem);
         }
-    }
-
-    /// <summary>The bytes gzip yields before the data ends or turns out corrupt (the input's length when it is not gzip).</summary>
-    private static long Decoded(byte[] input)
-    {
-        if (input.Length < 2 || input[0] != 0x1F || input[1] != 0x8B)
-        {
-            return input.Length;
-        }
-        return Decode(input, new byte[1 << 16]) ?? Decode(input, new byte[1]) ?? 0;
-    }
-
-    /// <summary>
-    /// The bytes decoded with reads of <paramref name="buffer"/>'s size, or null when the data turns out corrupt and the
-    /// buffer is larger than a byte: a Read that runs into corrupt data throws away what it decoded in the same call, so
-    /// only one byte at a time counts all that a loader reading a small header first can have received.
-    /// </summary>
-    private static long? Decode(byte[] file, byte[] buffer)
-    {
-        long total = 0;
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(file), CompressionMode.Decompress);
-            int n;
-            while ((n = gzip.Read(buffer)) > 0)
-            {
-                total += n;
-            }
-        }
-        catch (InvalidDataException)
-        {
-            return buffer.Length == 1 ? total : null;
-        }
-        return total;
     }
 
     private static void WriteCorpus(string folder)

@@ -2,7 +2,6 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using CsCheck;
 using StaticNN.Data;
@@ -69,7 +68,7 @@ public sealed class IdxFuzzTests(ITestOutputHelper output) : IDisposable
             1 => IdxHostileInputTests.Gzip([.. Mutations.Apply(valid, mutations, Tokens, Special)]),
             _ => [.. Mutations.Apply(IdxHostileInputTests.Gzip(valid), mutations, Tokens, Special)],
         };
-        return new Case(images, gzip, file, Decoded(file), partner, classCount,
+        return new Case(images, gzip, file, GzipDecodedLength.Of(file), partner, classCount,
             $"{(images ? "images" : "labels")} {shape} gzip {gzip} classes {classCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "inferred"} {Mutations.Describe(mutations)}");
     }
 
@@ -94,40 +93,6 @@ public sealed class IdxFuzzTests(ITestOutputHelper output) : IDisposable
             int at = (int)((long)m.Position * bytes.Count / 1_000_001);
             bytes[at] ^= (byte)(1 << (m.Value % 8));
         }
-    }
-
-    /// <summary>The bytes a gzip decoder yields before the data ends or turns out corrupt: what the loader can have read.</summary>
-    private static long Decoded(byte[] file)
-    {
-        if (file.Length < 2 || file[0] != 0x1F || file[1] != 0x8B)
-        {
-            return file.Length;
-        }
-        return Decode(file, new byte[1 << 16]) ?? Decode(file, new byte[1]) ?? 0;
-    }
-
-    /// <summary>
-    /// The bytes decoded with reads of <paramref name="buffer"/>'s size, or null when the data turns out corrupt and the
-    /// buffer is larger than a byte: a Read that runs into corrupt data throws away what it decoded in the same call, so
-    /// only one byte at a time counts all that a loader reading a small header first can have received.
-    /// </summary>
-    private static long? Decode(byte[] file, byte[] buffer)
-    {
-        long total = 0;
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(file), CompressionMode.Decompress);
-            int n;
-            while ((n = gzip.Read(buffer)) > 0)
-            {
-                total += n;
-            }
-        }
-        catch (InvalidDataException)
-        {
-            return buffer.Length == 1 ? total : null;
-        }
-        return total;
     }
 
     private string Check(Case c)
