@@ -81,20 +81,13 @@ public sealed record EpochMetrics
     {
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"epoch {Epoch + 1}: loss {Loss:0.0000}");
-        void Add(string name, float value)
-        {
-            if (!float.IsNaN(value))
-            {
-                text.Append(CultureInfo.InvariantCulture, $" - {name} {value:0.0000}");
-            }
-        }
-        Add("accuracy", Accuracy);
-        Add("mae", MeanAbsoluteError);
-        Add("rmse", RootMeanSquaredError);
-        Add("val_loss", ValidationLoss);
-        Add("val_accuracy", ValidationAccuracy);
-        Add("val_mae", ValidationMeanAbsoluteError);
-        Add("val_rmse", ValidationRootMeanSquaredError);
+        text.AppendMeasured("accuracy", Accuracy)
+            .AppendMeasured("mae", MeanAbsoluteError)
+            .AppendMeasured("rmse", RootMeanSquaredError)
+            .AppendMeasured("val_loss", ValidationLoss)
+            .AppendMeasured("val_accuracy", ValidationAccuracy)
+            .AppendMeasured("val_mae", ValidationMeanAbsoluteError)
+            .AppendMeasured("val_rmse", ValidationRootMeanSquaredError);
         if (LearningRate > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $" - lr {LearningRate:G4}");

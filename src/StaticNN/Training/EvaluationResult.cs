@@ -41,13 +41,7 @@ public sealed class EvaluationResult
     {
         var text = new System.Text.StringBuilder();
         text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{Count:N0} samples: loss {Loss:0.0000}");
-        foreach ((string name, float value) in new[] { ("accuracy", Accuracy), ("mae", MeanAbsoluteError), ("rmse", RootMeanSquaredError) })
-        {
-            if (!float.IsNaN(value))
-            {
-                text.Append(System.Globalization.CultureInfo.InvariantCulture, $" - {name} {value:0.0000}");
-            }
-        }
+        text.AppendMeasured("accuracy", Accuracy).AppendMeasured("mae", MeanAbsoluteError).AppendMeasured("rmse", RootMeanSquaredError);
         return text.ToString();
     }
 }
